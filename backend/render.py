@@ -1,0 +1,158 @@
+"""The one stroke renderer: a drawing (strokes of points) becomes the 32x32 image the CNN sees.
+
+Training, the server and the browser extension all render with this algorithm; the JavaScript port in
+`extension/src/render.js` is proven identical by the golden vectors in `tests/golden/render.json`.
+The algorithm is written so that a port can match it bit for bit:
+
+1. Normalise. Take the bounding box of all points (the optional third value `t` is ignored). Scale by
+   one factor for both axes (aspect ratio kept) so that the longer side spans `HI_RES - 2 * HI_PAD`
+   high-resolution pixels, and centre the box on the canvas. A drawing with no extent (one point,
+   or all points equal) gets scale 0 and lands as a dot in the middle. A zero-width or zero-height
+   drawing (a vertical or horizontal line) is scaled by its other side and centred.
+   Every step is one IEEE-754 double operation in a fixed order (no fused multiply-add, no sums
+   whose order a library may change), so JavaScript numbers give the same values.
+2. Trace. Each segment between consecutive points of a stroke is sampled at `n + 1` evenly spaced
+   points, `n = max(1, ceil(max(|dx|, |dy|)))`, i.e. at least one sample per high-resolution pixel
+   along its major axis; point `i` is `x0 + dx * (i / n)`. A one-point stroke is a dot.
+   Strokes are not joined to each other.
+3. Ink. Every sample marks the high-resolution pixel `floor(x), floor(y)` and its brush neighbours
+   (integer offsets with `dx^2 + dy^2 <= BRUSH_RADIUS_SQ`, a disc 7 pixels across), clipped to the
+   canvas. Marking is boolean, so order does not matter.
+4. Downsample. The 128x128 boolean canvas is cut into 4x4 blocks; each output pixel is the number of
+   inked high-resolution pixels in its block, 0..16. That is the antialiasing: 17 grey levels.
+
+The model gets `count / 16` as float32 in [0, 1], ink = 1, background = 0, shape [N, 1, 32, 32].
+At 32x32 the stroke is about 1.75 pixels wide and the drawing keeps a margin of 2 pixels.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+RENDER_VERSION: Final = 1
+SIZE: Final = 32  # the CNN's input side
+SUPERSAMPLE: Final = 4  # high-resolution pixels per output pixel, per axis
+HI_RES: Final = SIZE * SUPERSAMPLE
+HI_PAD: Final = 8  # margin in high-resolution pixels (2 output pixels): the brush never leaves the canvas
+BRUSH_RADIUS_SQ: Final = 10  # disc of integer offsets, 7 high-res pixels across (about 1.75 output pixels)
+MAX_COUNT: Final = SUPERSAMPLE * SUPERSAMPLE
+
+Stroke = Sequence[Sequence[float]]
+Strokes = Sequence[Stroke]
+
+
+def _brush_offsets() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Integer offsets of the round brush, in a fixed (row-major) order."""
+    reach = math.isqrt(BRUSH_RADIUS_SQ)
+    offsets = [
+        (dx, dy)
+        for dy in range(-reach, reach + 1)
+        for dx in range(-reach, reach + 1)
+        if dx * dx + dy * dy <= BRUSH_RADIUS_SQ
+    ]
+    return (
+        np.array([o[0] for o in offsets], dtype=np.int64),
+        np.array([o[1] for o in offsets], dtype=np.int64),
+    )
+
+
+_BRUSH_X, _BRUSH_Y = _brush_offsets()
+
+
+def parameters() -> dict[str, int]:
+    """The renderer's parameters, recorded in model metadata so a model knows how it was fed."""
+    return {
+        "version": RENDER_VERSION,
+        "size": SIZE,
+        "supersample": SUPERSAMPLE,
+        "hi_pad": HI_PAD,
+        "brush_radius_sq": BRUSH_RADIUS_SQ,
+    }
+
+
+def _as_point_arrays(strokes: Strokes) -> list[npt.NDArray[np.float64]]:
+    arrays = []
+    for index, stroke in enumerate(strokes):
+        if len(stroke) == 0:
+            raise ValueError(f"stroke {index} has no points")
+        # Points may be [x, y] or [x, y, t]; only x and y are drawn.
+        array = np.array([(p[0], p[1]) for p in stroke], dtype=np.float64)
+        arrays.append(array)
+    if not arrays:
+        raise ValueError("the drawing has no strokes")
+    return arrays
+
+
+def render_counts(strokes: Strokes) -> npt.NDArray[np.uint8]:
+    """Render a drawing to a 32x32 array of ink counts 0..16 (the exact, portable result)."""
+    return render_point_arrays(_as_point_arrays(strokes))
+
+
+def render_point_arrays(arrays: Sequence[npt.NDArray[np.float64]]) -> npt.NDArray[np.uint8]:
+    """`render_counts` for strokes already held as float64 arrays of shape [n, >=2]."""
+    if not arrays:
+        raise ValueError("the drawing has no strokes")
+    points = np.concatenate([a[:, :2] for a in arrays])
+    if points.size == 0:
+        raise ValueError("the drawing has no points")
+    if not np.isfinite(points).all():
+        raise ValueError("the drawing has a coordinate that is not a finite number")
+
+    min_x, min_y = points.min(axis=0)
+    max_x, max_y = points.max(axis=0)
+    extent = max(max_x - min_x, max_y - min_y)
+    scale = (HI_RES - 2 * HI_PAD) / extent if extent > 0 else 0.0
+    centre_x = (min_x + max_x) / 2
+    centre_y = (min_y + max_y) / 2
+    half = HI_RES / 2
+
+    starts_x, starts_y, deltas_x, deltas_y = [], [], [], []
+    for array in arrays:
+        xs = (array[:, 0] - centre_x) * scale + half
+        ys = (array[:, 1] - centre_y) * scale + half
+        if len(xs) == 1:  # a one-point stroke is a zero-length segment: a dot
+            xs = np.repeat(xs, 2)
+            ys = np.repeat(ys, 2)
+        starts_x.append(xs[:-1])
+        starts_y.append(ys[:-1])
+        deltas_x.append(xs[1:] - xs[:-1])
+        deltas_y.append(ys[1:] - ys[:-1])
+    x0 = np.concatenate(starts_x)
+    y0 = np.concatenate(starts_y)
+    dx = np.concatenate(deltas_x)
+    dy = np.concatenate(deltas_y)
+
+    steps = np.maximum(1, np.ceil(np.maximum(np.abs(dx), np.abs(dy)))).astype(np.int64)
+    samples_per_segment = steps + 1
+    total = int(samples_per_segment.sum())
+    segment_of_sample = np.repeat(np.arange(len(steps)), samples_per_segment)
+    first_sample = np.cumsum(samples_per_segment) - samples_per_segment
+    i = np.arange(total, dtype=np.int64) - first_sample[segment_of_sample]
+    t = i / steps[segment_of_sample]
+    sample_x = x0[segment_of_sample] + dx[segment_of_sample] * t
+    sample_y = y0[segment_of_sample] + dy[segment_of_sample] * t
+
+    pixel_x = np.floor(sample_x).astype(np.int64)
+    pixel_y = np.floor(sample_y).astype(np.int64)
+    ink_x = np.clip(pixel_x[:, None] + _BRUSH_X[None, :], 0, HI_RES - 1)
+    ink_y = np.clip(pixel_y[:, None] + _BRUSH_Y[None, :], 0, HI_RES - 1)
+
+    canvas = np.zeros((HI_RES, HI_RES), dtype=np.uint8)
+    canvas[ink_y, ink_x] = 1
+    counts = canvas.reshape(SIZE, SUPERSAMPLE, SIZE, SUPERSAMPLE).sum(axis=(1, 3), dtype=np.uint8)
+    return counts
+
+
+def counts_to_input(counts: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
+    """Ink counts (..., 32, 32) to the model's input values: float32 in [0, 1], ink = 1."""
+    return counts.astype(np.float32) / np.float32(MAX_COUNT)
+
+
+def render(strokes: Strokes) -> npt.NDArray[np.float32]:
+    """Render a drawing to the model input for one sample: float32 [1, 32, 32] in [0, 1]."""
+    return counts_to_input(render_counts(strokes))[None, :, :]
