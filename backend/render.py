@@ -15,9 +15,10 @@ The algorithm is written so that a port can match it bit for bit:
    points, `n = max(1, ceil(max(|dx|, |dy|)))`, i.e. at least one sample per high-resolution pixel
    along its major axis; point `i` is `x0 + dx * (i / n)`. A one-point stroke is a dot.
    Strokes are not joined to each other.
-3. Ink. Every sample marks the high-resolution pixel `floor(x), floor(y)` and its brush neighbours
-   (integer offsets with `dx^2 + dy^2 <= BRUSH_RADIUS_SQ`, a disc 7 pixels across), clipped to the
-   canvas. Marking is boolean, so order does not matter.
+3. Ink. Every sample marks the high-resolution pixel `floor(x), floor(y)` (clamped to
+   [3, HI_RES - 4], which normalisation already guarantees) and its brush neighbours (integer
+   offsets with `dx^2 + dy^2 <= BRUSH_RADIUS_SQ`, a disc 7 pixels across). Marking is boolean, so
+   order does not matter.
 4. Downsample. The 128x128 boolean canvas is cut into 4x4 blocks; each output pixel is the number of
    inked high-resolution pixels in its block, 0..16. That is the antialiasing: 17 grey levels.
 
@@ -62,6 +63,8 @@ def _brush_offsets() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
 
 
 _BRUSH_X, _BRUSH_Y = _brush_offsets()
+_BRUSH_REACH: Final = math.isqrt(BRUSH_RADIUS_SQ)
+_BRUSH_FLAT = _BRUSH_Y * HI_RES + _BRUSH_X  # offsets in the flattened high-resolution canvas
 
 
 def parameters() -> dict[str, int]:
@@ -97,7 +100,9 @@ def render_point_arrays(arrays: Sequence[npt.NDArray[np.float64]]) -> npt.NDArra
     """`render_counts` for strokes already held as float64 arrays of shape [n, >=2]."""
     if not arrays:
         raise ValueError("the drawing has no strokes")
-    points = np.concatenate([a[:, :2] for a in arrays])
+    # A one-point stroke is a zero-length segment: a dot. Doubling its point makes that a segment.
+    strokes = [a[:, :2] if len(a) > 1 else np.repeat(a[:, :2], 2, axis=0) for a in arrays]
+    points = np.concatenate(strokes)
     if points.size == 0:
         raise ValueError("the drawing has no points")
     if not np.isfinite(points).all():
@@ -110,42 +115,44 @@ def render_point_arrays(arrays: Sequence[npt.NDArray[np.float64]]) -> npt.NDArra
     centre_x = (min_x + max_x) / 2
     centre_y = (min_y + max_y) / 2
     half = HI_RES / 2
+    xs = (points[:, 0] - centre_x) * scale + half
+    ys = (points[:, 1] - centre_y) * scale + half
 
-    starts_x, starts_y, deltas_x, deltas_y = [], [], [], []
-    for array in arrays:
-        xs = (array[:, 0] - centre_x) * scale + half
-        ys = (array[:, 1] - centre_y) * scale + half
-        if len(xs) == 1:  # a one-point stroke is a zero-length segment: a dot
-            xs = np.repeat(xs, 2)
-            ys = np.repeat(ys, 2)
-        starts_x.append(xs[:-1])
-        starts_y.append(ys[:-1])
-        deltas_x.append(xs[1:] - xs[:-1])
-        deltas_y.append(ys[1:] - ys[:-1])
-    x0 = np.concatenate(starts_x)
-    y0 = np.concatenate(starts_y)
-    dx = np.concatenate(deltas_x)
-    dy = np.concatenate(deltas_y)
+    # Segments join consecutive points of one stroke, never the last point of a stroke to the next.
+    stroke_ends = np.cumsum([len(s) for s in strokes]) - 1
+    is_start = np.ones(len(points) - 1, dtype=bool)
+    is_start[stroke_ends[:-1]] = False
+    x0 = xs[:-1][is_start]
+    y0 = ys[:-1][is_start]
+    dx = xs[1:][is_start] - x0
+    dy = ys[1:][is_start] - y0
 
     steps = np.maximum(1, np.ceil(np.maximum(np.abs(dx), np.abs(dy)))).astype(np.int64)
     samples_per_segment = steps + 1
-    total = int(samples_per_segment.sum())
     segment_of_sample = np.repeat(np.arange(len(steps)), samples_per_segment)
     first_sample = np.cumsum(samples_per_segment) - samples_per_segment
-    i = np.arange(total, dtype=np.int64) - first_sample[segment_of_sample]
+    i = np.arange(len(segment_of_sample), dtype=np.int64) - first_sample[segment_of_sample]
     t = i / steps[segment_of_sample]
     sample_x = x0[segment_of_sample] + dx[segment_of_sample] * t
     sample_y = y0[segment_of_sample] + dy[segment_of_sample] * t
 
-    pixel_x = np.floor(sample_x).astype(np.int64)
-    pixel_y = np.floor(sample_y).astype(np.int64)
-    ink_x = np.clip(pixel_x[:, None] + _BRUSH_X[None, :], 0, HI_RES - 1)
-    ink_y = np.clip(pixel_y[:, None] + _BRUSH_Y[None, :], 0, HI_RES - 1)
+    # Normalisation keeps samples inside [HI_PAD, HI_RES - HI_PAD], so this clamp never changes a
+    # pixel; it only guarantees in words that the brush cannot leave the canvas.
+    low, high = _BRUSH_REACH, HI_RES - 1 - _BRUSH_REACH
+    pixel_x = np.minimum(np.maximum(np.floor(sample_x).astype(np.int64), low), high)
+    pixel_y = np.minimum(np.maximum(np.floor(sample_y).astype(np.int64), low), high)
 
-    canvas = np.zeros((HI_RES, HI_RES), dtype=np.uint8)
-    canvas[ink_y, ink_x] = 1
-    counts = canvas.reshape(SIZE, SUPERSAMPLE, SIZE, SUPERSAMPLE).sum(axis=(1, 3), dtype=np.uint8)
-    return counts
+    # Stamp the brush once per distinct pixel: neighbouring samples often share one.
+    centres = np.zeros(HI_RES * HI_RES, dtype=bool)
+    centres[pixel_y * HI_RES + pixel_x] = True
+    unique_centres = np.flatnonzero(centres)
+    canvas = np.zeros(HI_RES * HI_RES, dtype=np.uint8)
+    canvas[(unique_centres[:, None] + _BRUSH_FLAT[None, :]).ravel()] = 1
+    # Sum each 4x4 block: a little-endian uint32 holds 4 horizontal 0/1 bytes, and multiplying by
+    # 0x01010101 gathers their sum in the top byte; then add the 4 rows of each block.
+    row_quads = canvas.view("<u4")
+    quad_sums = ((row_quads * np.uint32(0x01010101)) >> np.uint32(24)).astype(np.uint8)
+    return quad_sums.reshape(SIZE, SUPERSAMPLE, SIZE).sum(axis=1, dtype=np.uint8)
 
 
 def counts_to_input(counts: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:

@@ -11,8 +11,9 @@ export const HI_PAD = 8;
 export const BRUSH_RADIUS_SQ = 10;
 export const MAX_COUNT = SUPERSAMPLE * SUPERSAMPLE;
 
+const BRUSH_REACH = Math.floor(Math.sqrt(BRUSH_RADIUS_SQ));
 const BRUSH = (() => {
-  const reach = Math.floor(Math.sqrt(BRUSH_RADIUS_SQ));
+  const reach = BRUSH_REACH;
   const offsets = [];
   for (let dy = -reach; dy <= reach; dy++) {
     for (let dx = -reach; dx <= reach; dx++) {
@@ -22,8 +23,12 @@ const BRUSH = (() => {
   return offsets;
 })();
 
-function clip(v) {
-  return v < 0 ? 0 : v > HI_RES - 1 ? HI_RES - 1 : v;
+// Normalisation keeps samples inside [HI_PAD, HI_RES - HI_PAD]; the clamp never changes a pixel,
+// it only states that the brush cannot leave the canvas (same clamp as the Python version).
+function clamp(v) {
+  const low = BRUSH_REACH;
+  const high = HI_RES - 1 - BRUSH_REACH;
+  return v < low ? low : v > high ? high : v;
 }
 
 /**
@@ -59,9 +64,9 @@ export function renderCounts(strokes) {
 
   const canvas = new Uint8Array(HI_RES * HI_RES);
   const ink = (sx, sy) => {
-    const px = Math.floor(sx);
-    const py = Math.floor(sy);
-    for (const [ox, oy] of BRUSH) canvas[clip(py + oy) * HI_RES + clip(px + ox)] = 1;
+    const px = clamp(Math.floor(sx));
+    const py = clamp(Math.floor(sy));
+    for (const [ox, oy] of BRUSH) canvas[(py + oy) * HI_RES + px + ox] = 1;
   };
 
   for (const stroke of strokes) {

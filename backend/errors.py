@@ -1,0 +1,48 @@
+"""Client errors in FastAPI's own shape, `{"detail": [{"loc": [...], "msg": ..., "type": ...}]}`.
+
+Handlers that parse their body themselves raise `ApiError`; clients then see one error format whether
+FastAPI's validation or ours found the problem.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+Location = list[str | int]
+
+
+class ApiError(Exception):
+    """A request the server will not answer, with the place of the problem."""
+
+    def __init__(self, status: int, loc: Location, msg: str, kind: str = "value_error") -> None:
+        super().__init__(msg)
+        self.status = status
+        self.loc = loc
+        self.msg = msg
+        self.kind = kind
+
+
+def error_body(loc: Location, msg: str, kind: str) -> bytes:
+    return orjson.dumps({"detail": [{"loc": loc, "msg": msg, "type": kind}]})
+
+
+def error_response(status: int, loc: Location, msg: str, kind: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(error_body(loc, msg, kind), status_code=status, media_type="application/json", headers=headers)
+
+
+async def api_error_handler(request: Request, error: Any) -> Response:
+    return error_response(error.status, error.loc, error.msg, error.kind)
+
+
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def field_to_loc(field: str) -> Location:
+    """`strokes[2][5][0]` (a `DrawingError` field) -> `["body", "strokes", 2, 5, 0]`."""
+    name, _, rest = field.partition("[")
+    return ["body", name, *(int(index) for index in _INDEX.findall("[" + rest if rest else ""))]

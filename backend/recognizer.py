@@ -1,0 +1,138 @@
+"""The recognizer: one onnxruntime session, created once, turning rendered drawings into ranked symbols.
+
+The model has one output per glyph group (contracts section 3), so the answer lists each look of a symbol
+once; the other catalogue members drawn the same way (`\\epsilon`-like aliases, text and math twins) come
+along as `alternatives`. Everything an answer needs except the score is prepared at load time, so a request
+costs one session call, a partial sort and a few dict copies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from backend import render, symbol_json
+from backend.model_card import ModelCard, ModelLoadError, load_model_card
+
+MAX_K = 20
+
+
+def create_session(onnx_path: Path, threads: int) -> Any:
+    """An inference session with options chosen for many tiny requests on a shared CPU."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    # One 32x32 image is far too little work to split across threads; batches may use more.
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # The graph is small and fixed: fold and fuse everything once at load time.
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # A CNN is a chain; parallel branch execution would only add scheduling cost.
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    # Idle worker threads must not spin on a machine shared with the web server and its clients.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.log_severity_level = 3
+    try:
+        return ort.InferenceSession(str(onnx_path), sess_options=options, providers=["CPUExecutionProvider"])
+    except Exception as error:  # onnxruntime raises several private exception types for a bad file
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ModelLoadError(f"model file {onnx_path} is not a loadable ONNX model: {first_line}") from None
+
+
+class Recognizer:
+    """A loaded, checked model plus the catalogue entries of its labels."""
+
+    def __init__(self, session: Any, card: ModelCard, catalogue: Any) -> None:
+        self.session = session
+        self.card = card
+        self._check_io()
+        missing = [label for label in card.labels if label not in catalogue.by_id]
+        if missing:
+            raise ModelLoadError(
+                f"{len(missing)} model labels are not in the symbol catalogue (first: {missing[:3]}); "
+                "the model and symbols.json do not belong together"
+            )
+        symbols = [catalogue.by_id[label] for label in card.labels]
+        # Labels are glyph representatives; two labels of one glyph would show the same symbol twice.
+        glyph_numbers: dict[str, int] = {}
+        self._glyph_of_label = np.array(
+            [glyph_numbers.setdefault(s.glyph, len(glyph_numbers)) for s in symbols], dtype=np.int64
+        )
+        self._distinct_glyphs = len(glyph_numbers) == len(symbols)
+        self._entries = [
+            {**symbol_json.summary(s), "alternatives": [symbol_json.brief(m) for m in _others(catalogue, s)]}
+            for s in symbols
+        ]
+        self.model_info = {"version": card.version, "sha256": card.sha256}
+
+    @classmethod
+    def load(cls, model_dir: Path, catalogue: Any, threads: int = 1) -> Recognizer:
+        card = load_model_card(model_dir)
+        return cls(create_session(card.onnx_path, threads), card, catalogue)
+
+    @property
+    def label_count(self) -> int:
+        return len(self.card.labels)
+
+    def _check_io(self) -> None:
+        inputs = {i.name: i for i in self.session.get_inputs()}
+        outputs = {o.name: o for o in self.session.get_outputs()}
+        if self.card.input_name not in inputs:
+            raise ModelLoadError(f"the model has no input {self.card.input_name!r} (it has {sorted(inputs)})")
+        if self.card.output_name not in outputs:
+            raise ModelLoadError(f"the model has no output {self.card.output_name!r} (it has {sorted(outputs)})")
+        shape = inputs[self.card.input_name].shape
+        if len(shape) != 4 or list(shape[1:]) != [1, render.SIZE, render.SIZE]:
+            raise ModelLoadError(f"the model input has shape {shape}, expected [N, 1, {render.SIZE}, {render.SIZE}]")
+        # Run one blank image: the output width is then known even where the graph leaves it symbolic.
+        probe = np.zeros((1, 1, render.SIZE, render.SIZE), dtype=np.float32)
+        try:
+            width = self.scores(probe).shape[-1]
+        except Exception as error:
+            raise ModelLoadError(f"the model fails on a blank image: {str(error).splitlines()[0]}") from None
+        if width != len(self.card.labels):
+            raise ModelLoadError(
+                f"the model outputs {width} scores but model.json lists {len(self.card.labels)} labels: "
+                "labels and model do not match"
+            )
+
+    def scores(self, images: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """Probabilities [N, C] for model inputs [N, 1, 32, 32]."""
+        return self.session.run([self.card.output_name], {self.card.input_name: images})[0]
+
+    def rank(self, scores: npt.NDArray[np.float32], k: int) -> list[dict[str, Any]]:
+        """The top k distinct glyphs of one score row, best first, as API entries."""
+        k = min(k, len(scores))
+        if self._distinct_glyphs:
+            top = np.argpartition(-scores, k - 1)[:k]
+            order = top[np.argsort(-scores[top], kind="stable")]
+        else:
+            order = _distinct_top(scores, self._glyph_of_label, k)
+        values = scores[order].tolist()
+        return [{**self._entries[i], "score": value} for i, value in zip(order.tolist(), values, strict=True)]
+
+    def predict(self, arrays: Sequence[npt.NDArray[np.float64]], k: int) -> list[dict[str, Any]]:
+        """Render checked strokes (from `backend.drawing.strokes_to_arrays`) and rank them."""
+        image = render.counts_to_input(render.render_point_arrays(arrays))
+        return self.rank(self.scores(image[None, None])[0], k)
+
+
+def _others(catalogue: Any, symbol: Any) -> list[Any]:
+    return [member for member in catalogue.members(symbol.glyph) if member.id != symbol.id]
+
+
+def _distinct_top(scores: npt.NDArray[np.float32], glyph_of_label: npt.NDArray[np.int64], k: int) -> npt.NDArray:
+    """Top labels whose glyphs differ, keeping the best-scored label of each glyph."""
+    chosen, seen = [], set()
+    for index in np.argsort(-scores, kind="stable").tolist():
+        glyph = int(glyph_of_label[index])
+        if glyph not in seen:
+            seen.add(glyph)
+            chosen.append(index)
+            if len(chosen) == k:
+                break
+    return np.array(chosen, dtype=np.int64)

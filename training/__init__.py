@@ -1,0 +1,1 @@
+"""TeXSketch training: data, models, training, evaluation and ONNX export."""
