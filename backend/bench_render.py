@@ -71,8 +71,10 @@ def main() -> None:
         "p50_us": round(float(np.percentile(times_us, 50)), 1),
         "p99_us": round(float(np.percentile(times_us, 99)), 1),
     }
-    print(f"Python render (validate + render) over {len(drawings)} CROHME drawings: "
-          f"p50 {result['p50_us']} us, p99 {result['p99_us']} us")
+    print(
+        f"Python render (validate + render) over {len(drawings)} CROHME drawings: "
+        f"p50 {result['p50_us']} us, p99 {result['p99_us']} us"
+    )
     print(json.dumps(result))
 
 

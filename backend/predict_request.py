@@ -36,6 +36,8 @@ def parse_predict_body(body: bytes, limits: DrawingLimits) -> tuple[list[npt.NDA
     except orjson.JSONDecodeError as error:
         if _NON_JSON_NUMBER.search(body):
             msg = "NaN and Infinity are not JSON numbers: every coordinate must be a finite number"
+        elif "infinity" in str(error):
+            msg = f"a number is too large to be finite (coordinates must be finite numbers): {error}"
         else:
             msg = f"the body is not valid JSON: {error}"
         raise ApiError(422, ["body"], msg, "json_invalid") from None

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from backend import render, symbol_json
+from backend.catalogue import Catalogue, Symbol
 from backend.model_card import ModelCard, ModelLoadError, load_model_card
 
 MAX_K = 20
@@ -46,7 +47,7 @@ def create_session(onnx_path: Path, threads: int) -> Any:
 class Recognizer:
     """A loaded, checked model plus the catalogue entries of its labels."""
 
-    def __init__(self, session: Any, card: ModelCard, catalogue: Any) -> None:
+    def __init__(self, session: Any, card: ModelCard, catalogue: Catalogue) -> None:
         self.session = session
         self.card = card
         self._check_io()
@@ -62,7 +63,8 @@ class Recognizer:
         self._glyph_of_label = np.array(
             [glyph_numbers.setdefault(s.glyph, len(glyph_numbers)) for s in symbols], dtype=np.int64
         )
-        self._distinct_glyphs = len(glyph_numbers) == len(symbols)
+        # Labels beyond one per glyph: the top k + this many labels always hold k distinct glyphs.
+        self._surplus_labels = len(symbols) - len(glyph_numbers)
         self._entries = [
             {**symbol_json.summary(s), "alternatives": [symbol_json.brief(m) for m in _others(catalogue, s)]}
             for s in symbols
@@ -70,7 +72,7 @@ class Recognizer:
         self.model_info = {"version": card.version, "sha256": card.sha256}
 
     @classmethod
-    def load(cls, model_dir: Path, catalogue: Any, threads: int = 1) -> Recognizer:
+    def load(cls, model_dir: Path, catalogue: Catalogue, threads: int = 1) -> Recognizer:
         card = load_model_card(model_dir)
         return cls(create_session(card.onnx_path, threads), card, catalogue)
 
@@ -106,12 +108,12 @@ class Recognizer:
 
     def rank(self, scores: npt.NDArray[np.float32], k: int) -> list[dict[str, Any]]:
         """The top k distinct glyphs of one score row, best first, as API entries."""
-        k = min(k, len(scores))
-        if self._distinct_glyphs:
-            top = np.argpartition(-scores, k - 1)[:k]
-            order = top[np.argsort(-scores[top], kind="stable")]
-        else:
-            order = _distinct_top(scores, self._glyph_of_label, k)
+        k = min(k, len(scores) - self._surplus_labels)
+        candidates = min(len(scores), k + self._surplus_labels)
+        top = np.argpartition(-scores, candidates - 1)[:candidates]
+        order = top[np.argsort(-scores[top], kind="stable")]
+        if self._surplus_labels:
+            order = _first_of_each_glyph(order, self._glyph_of_label, k)
         values = scores[order].tolist()
         return [{**self._entries[i], "score": value} for i, value in zip(order.tolist(), values, strict=True)]
 
@@ -121,14 +123,14 @@ class Recognizer:
         return self.rank(self.scores(image[None, None])[0], k)
 
 
-def _others(catalogue: Any, symbol: Any) -> list[Any]:
+def _others(catalogue: Catalogue, symbol: Symbol) -> list[Symbol]:
     return [member for member in catalogue.members(symbol.glyph) if member.id != symbol.id]
 
 
-def _distinct_top(scores: npt.NDArray[np.float32], glyph_of_label: npt.NDArray[np.int64], k: int) -> npt.NDArray:
-    """Top labels whose glyphs differ, keeping the best-scored label of each glyph."""
+def _first_of_each_glyph(order: npt.NDArray, glyph_of_label: npt.NDArray[np.int64], k: int) -> npt.NDArray:
+    """The first k labels of `order` (best first) whose glyphs differ: each glyph keeps its best label."""
     chosen, seen = [], set()
-    for index in np.argsort(-scores, kind="stable").tolist():
+    for index in order.tolist():
         glyph = int(glyph_of_label[index])
         if glyph not in seen:
             seen.add(glyph)

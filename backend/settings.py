@@ -9,10 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from backend.drawing import DrawingLimits
+from backend.feedback.database import DEFAULT_DATABASE_URL, check_database_setting
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +39,8 @@ class Settings(BaseSettings):
     # Upper bound on one batch: latency of the last request in it grows with the batch.
     max_batch: int = Field(default=64, ge=1, le=1024)
     log_level: LogLevel = "info"
+    # A log line per prediction costs throughput and disk; /metrics counts every request anyway.
+    access_log: bool = False
     # Drawing limits (see backend.drawing.DrawingLimits for why these sizes).
     max_strokes: int = Field(default=DrawingLimits.max_strokes, ge=1)
     max_points_per_stroke: int = Field(default=DrawingLimits.max_points_per_stroke, ge=1)
@@ -47,6 +50,19 @@ class Settings(BaseSettings):
     # Browser origins allowed to call the API from page scripts. Empty: no CORS headers at all (the extension's
     # service worker and same-origin demo page need none). Never "*": any web page could then use the server.
     cors_origins: list[str] = Field(default_factory=list)
+    # `make bench` only: adds POST /bench/noop (parses the body, answers a constant) as the speed baseline.
+    bench_endpoints: bool = False
+    # Where POST /feedback stores samples (backend/feedback/README.md): sqlite:///path (relative to the working
+    # directory) or postgresql://...; "off" stores nothing. DATABASE_URL is read too, as container platforms set it.
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        validation_alias=AliasChoices("TEXSKETCH_DATABASE_URL", "DATABASE_URL", "database_url"),
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _usable_database_url(cls, value: str) -> str:
+        return check_database_setting(value)
 
     def drawing_limits(self) -> DrawingLimits:
         return DrawingLimits(

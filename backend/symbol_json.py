@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal
+
+from backend.catalogue import Symbol
 
 Mode = Literal["math", "text", "both"]
 
 
-def mode_of(symbol: Any) -> Mode:
-    """One word for where the command works; a symbol in neither mode is math (the catalogue's default)."""
-    if symbol.math and symbol.text:
-        return "both"
-    return "text" if symbol.text else "math"
-
-
-def preview_url(symbol: Any) -> str | None:
+def preview_url(symbol: Symbol) -> str | None:
     """The catalogue stores `previews/<md5>.svg` relative to models/; the server serves it at the same path."""
     return f"/{symbol.preview}" if symbol.preview else None
 
 
-def brief(symbol: Any) -> dict[str, Any]:
+def brief(symbol: Symbol) -> dict[str, Any]:
     """An alternative of a prediction: enough to insert it."""
-    return {"id": symbol.id, "command": symbol.command, "package": symbol.package, "mode": mode_of(symbol)}
+    return {"id": symbol.id, "command": symbol.command, "package": symbol.package, "mode": symbol.mode}
 
 
-def summary(symbol: Any) -> dict[str, Any]:
+def summary(symbol: Symbol) -> dict[str, Any]:
     """A symbol as /predict and /symbols list it."""
     return {
         **brief(symbol),
@@ -33,7 +29,7 @@ def summary(symbol: Any) -> dict[str, Any]:
     }
 
 
-def detail(symbol: Any, alternatives: list[Any]) -> dict[str, Any]:
+def detail(symbol: Symbol, alternatives: Iterable[Symbol]) -> dict[str, Any]:
     """A symbol as /symbols/{id} answers: everything the catalogue knows, plus its look-alikes."""
     return {
         **summary(symbol),

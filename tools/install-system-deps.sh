@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages the test suite drives for real: browsers for the extension and demo-page tests,
-# PostgreSQL for the feedback store, docker-compose to validate the compose file.
+# PostgreSQL for the feedback store, docker-compose to validate the compose file, wrk for `make bench`.
 # Installs only what is missing, so a second `make test` spends no time here.
 set -euo pipefail
 
@@ -8,6 +8,7 @@ declare -A needed=(
   [chromium]=chromium
   [firefox-esr]=firefox-esr
   [docker-compose]=docker-compose
+  [wrk]=wrk
 )
 missing=()
 for command in "${!needed[@]}"; do
@@ -15,6 +16,10 @@ for command in "${!needed[@]}"; do
 done
 # PostgreSQL's server binaries live outside PATH (the client alone ships pg_ctlcluster too).
 compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
+# Fonts whose letterforms seed synthetic training samples (training/data/config.py DEFAULT_FONTS).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuMathTeXGyre.ttf ] || missing+=(fonts-dejavu-extra)
+[ -f /usr/share/fonts/opentype/stix/STIXGeneral-Regular.otf ] || missing+=(fonts-stix)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -61,4 +61,4 @@ point = st.lists(finite, min_size=2, max_size=3)
 def test_any_valid_drawing_renders_with_ink(strokes):
     counts = render_point_arrays(strokes_to_arrays(strokes))
     assert counts.shape == (32, 32)
-    assert 0 < counts.sum() and counts.max() <= 16
+    assert counts.sum() > 0 and counts.max() <= 16

@@ -1,0 +1,1 @@
+"""One router per resource: predict, symbols (with previews), health, metrics, demo page."""

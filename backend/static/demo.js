@@ -1,0 +1,315 @@
+// TeXSketch demo page: draw on the canvas, the server renders and recognises the strokes (POST /predict),
+// the best candidates are listed live; clicking one copies its command. Plain JS, no build step.
+"use strict";
+
+const PREDICT_DEBOUNCE_MS = 120; // while the pen moves: often enough to feel live, rare enough to stay cheap
+const TOP_K = 5;
+
+const pad = document.getElementById("pad");
+const context = pad.getContext("2d");
+const hint = document.getElementById("hint");
+const undoButton = document.getElementById("undo");
+const clearButton = document.getElementById("clear");
+const statusLine = document.getElementById("status");
+const candidateList = document.getElementById("candidates");
+const emptyNote = document.getElementById("empty");
+const queryInput = document.getElementById("query");
+const foundList = document.getElementById("found");
+const toast = document.getElementById("toast");
+
+/** Strokes as the API takes them: [[[x, y, t], ...], ...], in CSS pixels, t in ms since the first point. */
+const strokes = [];
+let activeStroke = null;
+let activePointer = null;
+let startTime = 0;
+let debounceTimer = 0;
+let requestSerial = 0;
+let inFlight = null;
+
+// --- drawing ----------------------------------------------------------------------------------
+
+function resizeCanvas() {
+  const ratio = window.devicePixelRatio || 1;
+  const box = pad.getBoundingClientRect();
+  pad.width = Math.round(box.width * ratio);
+  pad.height = Math.round(box.height * ratio);
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  redraw();
+}
+
+function redraw() {
+  const box = pad.getBoundingClientRect();
+  context.clearRect(0, 0, box.width, box.height);
+  context.lineCap = "round";
+  context.lineJoin = "round";
+  context.lineWidth = 4;
+  context.strokeStyle = getComputedStyle(document.body).color;
+  for (const stroke of strokes) {
+    context.beginPath();
+    context.moveTo(stroke[0][0], stroke[0][1]);
+    if (stroke.length === 1) context.lineTo(stroke[0][0] + 0.01, stroke[0][1]);
+    for (const [x, y] of stroke.slice(1)) context.lineTo(x, y);
+    context.stroke();
+  }
+  hint.classList.toggle("gone", strokes.length > 0);
+  undoButton.disabled = strokes.length === 0;
+  clearButton.disabled = strokes.length === 0;
+}
+
+function pointOf(event) {
+  const box = pad.getBoundingClientRect();
+  const x = Math.round((event.clientX - box.left) * 10) / 10;
+  const y = Math.round((event.clientY - box.top) * 10) / 10;
+  return [x, y, Math.round(event.timeStamp - startTime)];
+}
+
+pad.addEventListener("pointerdown", (event) => {
+  if (activePointer !== null || event.button > 0) return;
+  event.preventDefault();
+  activePointer = event.pointerId;
+  pad.setPointerCapture(event.pointerId);
+  if (strokes.length === 0) startTime = event.timeStamp;
+  activeStroke = [pointOf(event)];
+  strokes.push(activeStroke);
+  redraw();
+});
+
+pad.addEventListener("pointermove", (event) => {
+  if (event.pointerId !== activePointer) return;
+  // Pens report more points than animation frames show; coalesced events keep them all.
+  const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
+  for (const e of events.length ? events : [event]) activeStroke.push(pointOf(e));
+  redraw();
+  schedulePrediction();
+});
+
+function endStroke(event) {
+  if (event.pointerId !== activePointer) return;
+  activePointer = null;
+  activeStroke = null;
+  clearTimeout(debounceTimer);
+  predict();
+}
+pad.addEventListener("pointerup", endStroke);
+pad.addEventListener("pointercancel", endStroke);
+
+function undo() {
+  if (activePointer !== null) return;
+  strokes.pop();
+  redraw();
+  strokes.length ? predict() : showCandidates([]);
+}
+
+function clear() {
+  if (activePointer !== null) return;
+  strokes.length = 0;
+  redraw();
+  showCandidates([]);
+}
+
+undoButton.addEventListener("click", undo);
+clearButton.addEventListener("click", clear);
+document.addEventListener("keydown", (event) => {
+  if (event.target === queryInput) return;
+  if ((event.ctrlKey || event.metaKey) && event.key === "z") {
+    event.preventDefault();
+    undo();
+  } else if (event.key === "Escape") {
+    clear();
+  }
+});
+
+// --- recognition ------------------------------------------------------------------------------
+
+function schedulePrediction() {
+  clearTimeout(debounceTimer);
+  debounceTimer = setTimeout(predict, PREDICT_DEBOUNCE_MS);
+}
+
+async function predict() {
+  if (strokes.length === 0) return;
+  const serial = ++requestSerial;
+  if (inFlight) inFlight.abort(); // only the newest drawing matters
+  inFlight = new AbortController();
+  try {
+    const response = await fetch("/predict", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ strokes, k: TOP_K }),
+      signal: inFlight.signal,
+    });
+    const answer = await response.json();
+    if (serial !== requestSerial) return;
+    if (!response.ok) throw new Error(describeError(answer));
+    setStatus("");
+    showCandidates(answer.predictions);
+    document.getElementById("model").textContent = `model ${answer.model.version}`;
+  } catch (error) {
+    if (error.name === "AbortError") return;
+    if (serial === requestSerial) setStatus(`Could not recognise: ${error.message}`, true);
+  }
+}
+
+function describeError(answer) {
+  const first = answer && Array.isArray(answer.detail) ? answer.detail[0] : null;
+  return first ? `${first.loc.join(".")}: ${first.msg}` : "the server answered with an error";
+}
+
+function setStatus(text, isError = false) {
+  statusLine.textContent = text;
+  statusLine.classList.toggle("error", isError);
+}
+
+// --- showing symbols --------------------------------------------------------------------------
+
+function previewBox(symbol) {
+  const box = document.createElement("span");
+  box.className = "preview-box";
+  if (symbol.preview_url) {
+    const image = document.createElement("img");
+    image.className = "preview";
+    image.src = symbol.preview_url;
+    image.alt = symbol.unicode || symbol.command;
+    image.addEventListener("error", () => box.replaceChildren(fallbackGlyph(symbol)));
+    box.append(image);
+  } else {
+    box.append(fallbackGlyph(symbol));
+  }
+  return box;
+}
+
+function fallbackGlyph(symbol) {
+  const glyph = document.createElement("span");
+  glyph.className = "fallback-glyph";
+  glyph.textContent = symbol.unicode || "?";
+  return glyph;
+}
+
+function metaLine(symbol) {
+  const meta = document.createElement("span");
+  meta.className = "meta";
+  const badges = [];
+  if (symbol.package) badges.push(["package", `\\usepackage{${symbol.package}}`]);
+  badges.push(["mode", symbol.mode === "both" ? "math & text" : `${symbol.mode} mode`]);
+  for (const [kind, text] of badges) {
+    const badge = document.createElement("span");
+    badge.className = `badge ${kind}`;
+    badge.textContent = text;
+    meta.append(badge);
+  }
+  return meta;
+}
+
+function showCandidates(predictions) {
+  const items = predictions.map((prediction, index) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = index === 0 ? "candidate first" : "candidate";
+    button.dataset.command = prediction.command;
+    button.title = `Copy ${prediction.command}`;
+    const text = document.createElement("span");
+    const command = document.createElement("div");
+    command.className = "command";
+    command.textContent = prediction.command;
+    text.append(command, metaLine(prediction));
+    if (prediction.alternatives.length) {
+      const also = document.createElement("span");
+      also.className = "badge";
+      also.textContent = `also ${prediction.alternatives.map((a) => a.command).join(", ")}`;
+      text.lastChild.append(also);
+    }
+    const score = document.createElement("span");
+    score.className = "score";
+    const percent = Math.round(prediction.score * 100);
+    score.textContent = `${percent}%`;
+    const bar = document.createElement("div");
+    bar.className = "bar";
+    const fill = document.createElement("span");
+    fill.style.width = `${Math.max(2, percent)}%`;
+    bar.append(fill);
+    score.append(bar);
+    button.append(previewBox(prediction), text, score);
+    button.addEventListener("click", () => copyCommand(prediction.command));
+    const item = document.createElement("li");
+    item.append(button);
+    return item;
+  });
+  candidateList.replaceChildren(...items);
+  emptyNote.hidden = items.length > 0;
+}
+
+async function copyCommand(command) {
+  try {
+    await navigator.clipboard.writeText(command);
+  } catch {
+    // No clipboard API (an insecure origin or a denied permission): the old way still works on a click.
+    const area = document.createElement("textarea");
+    area.value = command;
+    document.body.append(area);
+    area.select();
+    document.execCommand("copy");
+    area.remove();
+  }
+  document.body.dataset.copied = command;
+  toast.replaceChildren("Copied ", Object.assign(document.createElement("code"), { textContent: command }));
+  toast.hidden = false;
+  clearTimeout(copyCommand.timer);
+  copyCommand.timer = setTimeout(() => (toast.hidden = true), 1800);
+}
+
+// --- search -----------------------------------------------------------------------------------
+
+let searchTimer = 0;
+let searchSerial = 0;
+
+queryInput.addEventListener("input", () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(search, 150);
+});
+
+async function search() {
+  const query = queryInput.value.trim();
+  const serial = ++searchSerial;
+  if (!query) {
+    foundList.replaceChildren();
+    return;
+  }
+  const response = await fetch(`/symbols?${new URLSearchParams({ q: query, limit: "24" })}`);
+  const answer = await response.json();
+  if (serial !== searchSerial) return;
+  if (!response.ok) {
+    foundList.replaceChildren(Object.assign(document.createElement("li"), { textContent: describeError(answer) }));
+    return;
+  }
+  if (answer.symbols.length === 0) {
+    foundList.replaceChildren(Object.assign(document.createElement("li"), { className: "empty", textContent: "No symbol found." }));
+    return;
+  }
+  foundList.replaceChildren(
+    ...answer.symbols.map((symbol) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.command = symbol.command;
+      button.title = `Copy ${symbol.command}`;
+      const text = document.createElement("span");
+      const command = document.createElement("div");
+      command.className = "command";
+      command.textContent = symbol.command;
+      text.append(command, metaLine(symbol));
+      button.append(previewBox(symbol), text);
+      button.addEventListener("click", () => copyCommand(symbol.command));
+      const item = document.createElement("li");
+      item.append(button);
+      return item;
+    }),
+  );
+}
+
+// --- start ------------------------------------------------------------------------------------
+
+window.addEventListener("resize", resizeCanvas);
+resizeCanvas();
+fetch("/health")
+  .then((response) => response.json())
+  .then((health) => (document.getElementById("model").textContent = `model ${health.model.version}`))
+  .catch(() => setStatus("The server does not answer.", true));

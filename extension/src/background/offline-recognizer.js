@@ -1,0 +1,57 @@
+// Offline recognition: the shipped ONNX model in onnxruntime-web, run in the background (never in the content
+// script: Overleaf's CSP forbids wasm compilation there). Same renderer (src/render.js, the golden-vector port
+// of backend/render.py), same model, same ranking as the server, so the answers match.
+import { render, SIZE } from '../render.js';
+import { Catalogue, summary } from './catalogue.js';
+import { topDistinct } from './ranking.js';
+
+export class OfflineRecognizer {
+  /**
+   * @param {object} ort the onnxruntime-web module (the wasm bundle build in the extension, the npm package in tests)
+   * @param {{model: Uint8Array, card: object, symbols: object}} files model.onnx bytes, model.json, symbols.json
+   */
+  static async create(ort, { model, card, symbols }) {
+    ort.env.wasm.numThreads = 1; // extension pages are not cross-origin isolated: no SharedArrayBuffer threads
+    const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
+    return new OfflineRecognizer(ort, session, card, new Catalogue(symbols));
+  }
+
+  constructor(ort, session, card, catalogue) {
+    this.ort = ort;
+    this.session = session;
+    this.card = card;
+    this.inputName = card.input ?? 'image';
+    this.outputName = card.output ?? 'scores';
+    if (!Array.isArray(card.labels) || card.labels.length === 0) throw new Error('model.json: no labels');
+    const missing = card.labels.filter((label) => !catalogue.byId.has(label));
+    if (missing.length) {
+      throw new Error(`${missing.length} model labels are not in symbols.json (first: ${missing.slice(0, 3)})`);
+    }
+    this.symbols = card.labels.map((label) => catalogue.byId.get(label));
+    this.glyphOfLabel = this.symbols.map((s) => s.glyph ?? s.id);
+    this.entries = this.symbols.map((s) => summary(s, catalogue));
+    this.model = { version: card.version ?? null, sha256: card.sha256 ?? null };
+  }
+
+  /** Probabilities for one drawing. */
+  async scores(strokes) {
+    const image = render(strokes);
+    const input = new this.ort.Tensor('float32', image, [1, 1, SIZE, SIZE]);
+    const output = await this.session.run({ [this.inputName]: input });
+    const scores = output[this.outputName].data;
+    if (scores.length !== this.entries.length) {
+      throw new Error(`the model gave ${scores.length} scores for ${this.entries.length} labels`);
+    }
+    return scores;
+  }
+
+  /** The /predict answer shape (contracts section 4) for one drawing. */
+  async predict(strokes, k = 5) {
+    const scores = await this.scores(strokes);
+    const top = topDistinct(scores, this.glyphOfLabel, Math.min(k, scores.length));
+    return {
+      predictions: top.map((i) => ({ ...this.entries[i], score: scores[i] })),
+      model: this.model,
+    };
+  }
+}

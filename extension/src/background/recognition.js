@@ -1,0 +1,79 @@
+// One recognition in the mode the user chose (options page): server, offline, or auto (server, falling back to
+// the shipped model). The answer always says who answered and, after a fallback, why.
+import { fetchAsDataUrl, predictOnServer, ServerUnreachable } from './server-client.js';
+
+// Previews are a few KB each; a few hundred cover every symbol a writer uses in a session.
+const PREVIEW_CACHE_SIZE = 500;
+
+export class Recognition {
+  /**
+   * @param {object} deps
+   * @param {() => Promise<object>} deps.settings current settings (shared/settings.js)
+   * @param {() => Promise<import('./offline-recognizer.js').OfflineRecognizer>} deps.offline the loaded offline model
+   * @param {(path: string) => string} deps.bundledUrl URL of a file shipped in the extension (`previews/x.svg`)
+   * @param {typeof fetch} [deps.fetchImpl]
+   */
+  constructor({ settings, offline, bundledUrl, fetchImpl = (...args) => fetch(...args) }) {
+    this.settings = settings;
+    this.offline = offline;
+    this.bundledUrl = bundledUrl;
+    this.fetchImpl = fetchImpl;
+    this.previewCache = new Map();
+  }
+
+  /** Load the offline model ahead of the first drawing when it may be used (the panel just opened). */
+  async warmUp() {
+    const { mode } = await this.settings();
+    if (mode !== 'server') this.offline().catch(() => {}); // a failure shows on the first recognition
+  }
+
+  async recognize(strokes, k) {
+    const { mode, serverUrl } = await this.settings();
+    const started = performance.now();
+    let answer;
+    if (mode === 'offline') {
+      answer = { ...(await this.#offline(strokes, k)), answeredBy: 'offline' };
+    } else {
+      try {
+        answer = { ...(await predictOnServer(serverUrl, strokes, k, { fetchImpl: this.fetchImpl })), answeredBy: 'server' };
+      } catch (error) {
+        if (mode === 'server' || !(error instanceof ServerUnreachable)) throw error;
+        answer = { ...(await this.#offline(strokes, k)), answeredBy: 'offline', fallbackReason: error.message };
+      }
+    }
+    answer.recognizeMs = Math.round(performance.now() - started);
+    await this.#attachPreviews(answer, serverUrl);
+    return answer;
+  }
+
+  async #offline(strokes, k) {
+    let recognizer;
+    try {
+      recognizer = await this.offline();
+    } catch (error) {
+      throw new Error(`the offline model could not be loaded: ${error.message}`);
+    }
+    return recognizer.predict(strokes, k);
+  }
+
+  // Previews become data: URLs so the panel shows them on any page, whatever its CSP says about our origins.
+  // Server answers use the server's previews; offline ones the copies shipped in the extension.
+  async #attachPreviews(answer, serverUrl) {
+    await Promise.all(
+      answer.predictions.map(async (prediction) => {
+        const path = prediction.preview_url;
+        if (!path) return;
+        const url = answer.answeredBy === 'server' ? `${serverUrl}${path}` : this.bundledUrl(path.replace(/^\//, ''));
+        try {
+          if (!this.previewCache.has(url)) {
+            if (this.previewCache.size >= PREVIEW_CACHE_SIZE) this.previewCache.clear();
+            this.previewCache.set(url, await fetchAsDataUrl(url, { fetchImpl: this.fetchImpl }));
+          }
+          prediction.preview = this.previewCache.get(url);
+        } catch {
+          prediction.preview = null; // the panel then shows the Unicode character or the command
+        }
+      }),
+    );
+  }
+}

@@ -1,0 +1,45 @@
+// The panel's CSS, inside its shadow root so Overleaf's styles and ours never meet.
+export const PANEL_CSS = `
+:host { all: initial; }
+[hidden] { display: none !important; }
+.panel {
+  position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; width: 292px;
+  font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328;
+  background: #fff; border: 1px solid #c8ccd1; border-radius: 10px; box-shadow: 0 8px 28px rgba(0,0,0,.22);
+  padding: 10px; box-sizing: border-box; outline: none; user-select: none; -webkit-user-select: none;
+}
+.panel:focus-visible { border-color: #138a07; }
+header { display: flex; align-items: center; gap: 8px; margin-bottom: 8px; }
+.title { font-weight: 600; flex: 1; }
+.answered-by { font-size: 11px; padding: 1px 7px; border-radius: 9px; background: #eef1f4; color: #4b5563; }
+.answered-by[data-by="server"] { background: #e3f4e1; color: #185c12; }
+.answered-by[data-by="offline"] { background: #e6eefc; color: #1e3f8a; }
+button { font: inherit; cursor: pointer; border: 1px solid #c8ccd1; background: #f6f8fa; border-radius: 6px; padding: 3px 9px; color: inherit; }
+button:hover { background: #eceff3; }
+.settings-toggle { border: none; background: none; font-size: 15px; padding: 2px 4px; }
+.settings { display: grid; gap: 5px; margin: 0 0 8px; padding: 7px; background: #f6f8fa; border-radius: 6px; font-size: 12px; }
+.settings label { display: grid; grid-template-columns: 78px 1fr; align-items: center; gap: 6px; }
+.settings select, .settings input { font: inherit; min-width: 0; }
+.settings-note[data-kind="error"] { color: #b42318; }
+.close { border: none; background: none; font-size: 17px; line-height: 1; padding: 2px 6px; }
+canvas { display: block; width: 270px; height: 190px; border: 1px dashed #9aa3ad; border-radius: 6px; background: #fcfcfd;
+  touch-action: none; cursor: crosshair; }
+.tools { display: flex; gap: 6px; align-items: center; margin: 7px 0 4px; }
+.tools .keys { margin-left: auto; font-size: 11px; color: #6b7280; }
+.status { min-height: 17px; font-size: 12px; color: #4b5563; }
+.status[data-kind="error"] { color: #b42318; }
+.status[data-kind="notice"] { color: #8a5a00; }
+ol { list-style: none; margin: 4px 0 0; padding: 0; }
+li + li { margin-top: 3px; }
+.candidate { display: grid; grid-template-columns: 18px 44px 1fr auto; align-items: center; gap: 8px; width: 100%;
+  text-align: left; padding: 3px 6px; background: #fff; }
+.candidate:hover, .candidate:focus-visible { background: #eef6ec; border-color: #138a07; }
+kbd { font: 11px ui-monospace, monospace; color: #6b7280; border: 1px solid #d0d7de; border-radius: 4px; text-align: center; padding: 0 3px; }
+.preview { width: 44px; height: 32px; object-fit: contain; }
+.glyph { width: 44px; text-align: center; font-size: 22px; }
+.command { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.meta { font-size: 11px; color: #6b7280; text-align: right; white-space: nowrap; }
+.package-hint { margin-top: 8px; padding: 6px 8px; background: #fff8e6; border: 1px solid #f0d48a; border-radius: 6px; font-size: 12px; }
+.package-hint button { margin-top: 5px; margin-right: 6px; }
+code { font: 12px ui-monospace, monospace; }
+`;

@@ -1,0 +1,40 @@
+// The messages between the content script and the background (service worker in Chrome, event page in
+// Firefox). The content script on overleaf.com cannot reach a server on loopback and must not run wasm under
+// Overleaf's CSP, so every recognition goes through here. Validated on arrival: any page script can
+// try to talk to a content script, and a bad message must give a clear error, not a half answer.
+
+export const RECOGNIZE = 'texsketch:recognize';
+export const TOGGLE_PANEL = 'texsketch:toggle-panel';
+export const GET_STATUS = 'texsketch:status';
+export const SYNC_HOSTS = 'texsketch:sync-hosts';
+export const WARM_UP = 'texsketch:warm-up';
+
+export const MAX_K = 20;
+
+export class MessageError extends Error {}
+
+/** Check a recognize request; returns `{strokes, k}` or throws MessageError naming the bad field. */
+export function parseRecognize(message) {
+  if (!message || typeof message !== 'object') throw new MessageError('message: not an object');
+  const { strokes } = message;
+  const k = message.k ?? 5;
+  if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new MessageError(`k: must be an integer 1..${MAX_K}`);
+  if (!Array.isArray(strokes) || strokes.length === 0) throw new MessageError('strokes: the drawing has no strokes');
+  strokes.forEach((stroke, s) => {
+    if (!Array.isArray(stroke) || stroke.length === 0) throw new MessageError(`strokes[${s}]: has no points`);
+    stroke.forEach((point, p) => {
+      const ok =
+        Array.isArray(point) && (point.length === 2 || point.length === 3) && point.every((v) => Number.isFinite(v));
+      if (!ok) throw new MessageError(`strokes[${s}][${p}]: must be [x, y] or [x, y, t] of finite numbers`);
+    });
+  });
+  return { strokes, k };
+}
+
+/** Ask the background to recognize a drawing; resolves to its answer or throws with the background's reason. */
+export async function requestRecognition(runtime, strokes, k = 5) {
+  const answer = await runtime.sendMessage({ type: RECOGNIZE, strokes, k });
+  if (!answer) throw new Error('the extension background did not answer (reload the page after an update)');
+  if (!answer.ok) throw Object.assign(new Error(answer.error), { answer });
+  return answer;
+}

@@ -1,0 +1,202 @@
+// End to end in real Chromium (Debian's /usr/bin/chromium driven by playwright-core) with the built extension
+// loaded, on a page with a real CodeMirror 6 editor wired like Overleaf (its pins, its third-party-extension
+// event, its CSP), and the real recognition server (`python -m backend`) as a subprocess.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { backendMissing, startBackend } from './support/backend.mjs';
+import { buildForTest } from './support/extension-build.mjs';
+import { startPageServer } from './support/page-server.mjs';
+import { editorState, panelState, clickInPanel, waitForEditor, waitForPanel } from './support/panel-driver.mjs';
+import { drawFixture, drawings, insertAndCheck, openPanel, reportLatencies, xInMath } from './support/scenario.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const skip = backendMissing() ?? false;
+
+let build;
+let pageServer;
+let backend;
+let context;
+let profile;
+let worker;
+let extensionId;
+let page;
+
+async function setOptions({ mode, serverUrl }) {
+  const options = await context.newPage();
+  await options.goto(`chrome-extension://${extensionId}/options/options.html`);
+  await options.waitForFunction(() => document.querySelector('input[name=serverUrl]').value !== '');
+  await options.check(`input[name=mode][value=${mode}]`);
+  if (serverUrl) await options.fill('input[name=serverUrl]', serverUrl);
+  await options.click('button[type=submit]');
+  await options.waitForFunction(() => document.getElementById('saved').textContent.startsWith('Saved'));
+  await options.close();
+  await page.bringToFront();
+}
+
+const session = {
+  get page() {
+    return page;
+  },
+  togglePanel: () =>
+    worker.evaluate(async () => {
+      const [tab] = await chrome.tabs.query({ url: 'http://127.0.0.1/project/*' });
+      await globalThis.texsketch.togglePanel(tab);
+    }),
+};
+
+before(async () => {
+  if (skip) return;
+  [build, pageServer, backend] = await Promise.all([buildForTest('chrome'), startPageServer(), startBackend()]);
+  profile = mkdtempSync(join(tmpdir(), 'texsketch-chromium-profile-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: false, // --headless=new below: extensions load in Chromium's new headless mode
+    ignoreDefaultArgs: ['--disable-extensions'],
+    viewport: { width: 1100, height: 700 },
+    args: [
+      `--disable-extensions-except=${build.dir}`,
+      `--load-extension=${build.dir}`,
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  extensionId = new URL(worker.url()).host;
+  page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(pageServer.projectUrl);
+  await waitForEditor(page);
+  await setOptions({ mode: 'server', serverUrl: backend.url });
+});
+
+after(async () => {
+  await context?.close();
+  await Promise.all([backend?.stop(), pageServer?.close()]);
+  build?.remove();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await reportLatencies('chromium');
+});
+
+test('chromium_panel_opens_on_the_overleaf_page_with_its_csp', { skip }, async () => {
+  const state = await openPanel(session);
+  assert.equal(state.state, 'empty');
+  assert.match(state.status, /Draw a symbol/);
+});
+
+test('chromium_drawing_shows_server_candidates_and_click_replaces_the_selection', { skip }, async () => {
+  await openPanel(session);
+  const shown = await drawFixture(page, 1);
+  assert.equal(shown.state, 'ready', shown.status);
+  assert.equal(shown.answeredBy, 'server');
+  assert.equal(shown.candidates.length, 5);
+  assert.ok(shown.candidates.every((c) => c.hasPreview), 'every candidate shows its LaTeX preview');
+  await insertAndCheck(page, { index: 0, selection: xInMath((await editorState(page)).doc) });
+  if (process.env.TEXSKETCH_SCREENSHOT) {
+    await drawFixture(page, 10);
+    await page.screenshot({ path: process.env.TEXSKETCH_SCREENSHOT });
+  }
+});
+
+test('chromium_keys_1_to_5_insert_at_the_caret', { skip }, async () => {
+  await openPanel(session);
+  const shown = await drawFixture(page, 3);
+  assert.equal(shown.answeredBy, 'server');
+  const caret = (await editorState(page)).doc.indexOf('\\end{document}');
+  await insertAndCheck(page, { index: 2, useKey: true, selection: [caret, caret] });
+});
+
+test('chromium_undo_and_clear_change_the_drawing', { skip }, async () => {
+  await openPanel(session);
+  const plus = drawings.findIndex((d) => d.strokes.length >= 2);
+  const shown = await drawFixture(page, plus);
+  assert.equal(shown.strokes, drawings[plus].strokes.length);
+  await clickInPanel(page, '.undo');
+  const undone = await waitForPanel(
+    page,
+    (s) => s.strokes === drawings[plus].strokes.length - 1 && s.answers > shown.answers && s.state === 'ready',
+    'the undone drawing to be recognized again',
+  );
+  assert.equal(undone.candidates.length, 5, 'the rest of the drawing is recognized again');
+  await clickInPanel(page, '.clear');
+  const cleared = await waitForPanel(page, (s) => s.strokes === 0, 'clear');
+  assert.equal(cleared.state, 'empty');
+  assert.equal(cleared.candidates.length, 0);
+});
+
+test('chromium_package_hint_offers_usepackage_after_documentclass', { skip }, async () => {
+  await openPanel(session);
+  // Real drawings give real candidates: find one whose command needs a package the test document lacks.
+  let found = null;
+  for (let i = 0; i < drawings.length && !found; i++) {
+    const shown = await drawFixture(page, i);
+    const index = shown.candidates.findIndex((c) => /^(amssymb|stmaryrd|wasysym|mathrsfs|txfonts|marvosym|esint|dsfont|upgreek|textcomp|tipa)\b/.test(c.meta));
+    if (index !== -1) found = { index, pkg: shown.candidates[index].meta.split(' · ')[0] };
+  }
+  assert.ok(found, 'some real drawing has a candidate that needs a package');
+  const caret = (await editorState(page)).doc.indexOf('\\end{document}');
+  const { panel } = await insertAndCheck(page, { index: found.index, selection: [caret, caret] });
+  const hinted = panel.hint ? panel : await waitForPanel(page, (s) => s.hint !== null, 'the package hint');
+  assert.equal(hinted.hintPkg, found.pkg);
+  assert.match(hinted.hint, new RegExp(`usepackage\\{${found.pkg}\\}`));
+  await clickInPanel(page, '.add-package');
+  let doc;
+  for (let i = 0; i < 50 && !doc?.includes(`\\usepackage{${found.pkg}}`); i++) {
+    doc = (await editorState(page)).doc;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+  assert.match(doc, new RegExp(`^\\\\documentclass\\[11pt\\]\\{article\\}\\n\\\\usepackage\\{${found.pkg}\\}\\n`));
+});
+
+test('chromium_offline_mode_answers_from_the_shipped_model', { skip }, async () => {
+  await setOptions({ mode: 'offline' });
+  await openPanel(session);
+  for (const index of [1, 3, 5, 7, 9, 11]) {
+    const shown = await drawFixture(page, index);
+    assert.equal(shown.answeredBy, 'offline', shown.status);
+    assert.equal(shown.candidates.length, 5);
+    assert.ok(shown.candidates.every((c) => c.hasPreview), 'offline candidates show the bundled previews');
+  }
+  const caret = (await editorState(page)).doc.indexOf('\\end{document}');
+  await insertAndCheck(page, { index: 0, selection: [caret, caret] });
+});
+
+test('chromium_offline_top5_in_the_service_worker_equals_the_server', { skip }, async () => {
+  for (const drawing of drawings) {
+    const offline = await worker.evaluate(
+      async (strokes) => (await (await globalThis.texsketch.offline()).predict(strokes, 5)).predictions.map((p) => p.id),
+      drawing.strokes,
+    );
+    const response = await fetch(`${backend.url}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ strokes: drawing.strokes, k: 5 }),
+    });
+    const server = (await response.json()).predictions.map((p) => p.id);
+    assert.deepEqual(offline, server, `top-5 for a drawn ${drawing.label}`);
+  }
+});
+
+test('chromium_server_stopped_gives_a_message_and_auto_falls_back_offline', { skip }, async () => {
+  await setOptions({ mode: 'server' });
+  await backend.stop();
+  await openPanel(session);
+  const failed = await drawFixture(page, 2);
+  assert.equal(failed.state, 'error');
+  assert.match(failed.status, /cannot reach the TeXSketch server at http:\/\/127\.0\.0\.1:\d+/);
+  assert.equal(failed.candidates.length, 0);
+  await setOptions({ mode: 'auto' });
+  const fallback = await drawFixture(page, 2);
+  assert.equal(fallback.answeredBy, 'offline');
+  assert.equal(fallback.statusKind, 'notice');
+  assert.match(fallback.status, /Server unreachable, answered offline/);
+  assert.equal(fallback.candidates.length, 5);
+});

@@ -1,0 +1,41 @@
+// The offline recognizer (src/render.js + onnxruntime-web + the extension's ranking) gives the same top-5 as
+// the real server on real handwritten drawings (test/fixtures/crohme-drawings.json).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { backendMissing, startBackend } from './support/backend.mjs';
+import { crohmeDrawings } from './support/fixtures.mjs';
+import { loadOfflineRecognizer } from './support/offline-node.mjs';
+
+const skip = backendMissing() ?? false;
+let backend;
+let offline;
+
+before(async () => {
+  if (skip) return;
+  [backend, offline] = await Promise.all([startBackend(), loadOfflineRecognizer()]);
+});
+
+after(async () => {
+  await backend?.stop();
+});
+
+test('offline_top5_equals_server_top5_on_real_drawings', { skip }, async () => {
+  const drawings = crohmeDrawings();
+  assert.ok(drawings.length >= 10);
+  for (const { label, strokes } of drawings) {
+    const response = await fetch(`${backend.url}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ strokes, k: 5 }),
+    });
+    assert.equal(response.status, 200);
+    const server = await response.json();
+    const local = await offline.predict(strokes, 5);
+    const strip = (p) => ({ id: p.id, command: p.command, package: p.package, mode: p.mode, alternatives: p.alternatives });
+    assert.deepEqual(local.predictions.map(strip), server.predictions.map(strip), `top-5 of a drawn ${label}`);
+    local.predictions.forEach((p, i) => {
+      assert.ok(Math.abs(p.score - server.predictions[i].score) < 1e-4, `score of ${p.command} for ${label}`);
+    });
+    assert.deepEqual(local.model, server.model, 'same model version and hash');
+  }
+});

@@ -1,0 +1,47 @@
+"""The demo page in real headless Chromium: draw, see candidates, copy, undo, clear, search."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from tests.backend.live_server import NO_SHIPPED_MODEL, REPO_ROOT, SHIPPED_MODEL_DIR, live_server, shipped_model_present
+from tests.backend.model_fixtures import write_model_dir
+
+SCRIPT = REPO_ROOT / "tests" / "backend" / "demo_page.mjs"
+PLAYWRIGHT = REPO_ROOT / "extension" / "node_modules" / "playwright-core"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed (make system-deps)"),
+    pytest.mark.skipif(not PLAYWRIGHT.is_dir(), reason="playwright-core is not installed (npm ci in extension/)"),
+]
+
+
+def drive(url, screenshot, query, expected):
+    result = subprocess.run(
+        ["node", str(SCRIPT), url, str(screenshot), query, expected], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_demo_page_draw_see_candidates_copy_and_search_fixture_model(tmp_path):
+    with live_server(write_model_dir(tmp_path / "models")) as server:
+        report = drive(server.url, tmp_path / "demo.png", "less than or equal", "\\leq")
+    assert report["ok"]
+    assert len(report["commands"]) == 5
+    assert report["previews"] == 5
+    assert all(count >= 2 for count in report["points"])
+    assert report["found"][0] == "\\leq"
+    assert (tmp_path / "demo.png").stat().st_size > 10_000
+
+
+@pytest.mark.skipif(not shipped_model_present(), reason=NO_SHIPPED_MODEL)
+def test_demo_page_recognises_a_plus_with_the_shipped_model(tmp_path):
+    with live_server(SHIPPED_MODEL_DIR) as server:
+        report = drive(server.url, tmp_path / "demo.png", "leq", "\\leq")
+    assert report["ok"]
+    assert "+" in report["commands"]

@@ -1,0 +1,113 @@
+"""Evaluation of an exported model on JSONL drawings: the onnxruntime path agrees with training's own
+test figures, --json ends with the summary line, and unusable records are counted, not hidden."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.training.tiny_trainset import shared_folder, train_tiny_run, write_tiny_trainset
+from training import evaluate
+from training.export import ExportConfig, export
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return shared_folder(tmp_path_factory, "tiny-data", write_tiny_trainset)
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory, dataset: Path) -> Path:
+    return shared_folder(tmp_path_factory, "tiny-runs", lambda folder: train_tiny_run(folder, dataset))
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory, run_dir: Path, dataset: Path) -> Path:
+    out = tmp_path_factory.mktemp("eval-models")
+    export(ExportConfig(run=str(run_dir), out=str(out), catalogue=str(dataset / "symbols.json"), plots=False))
+    return out
+
+
+@pytest.mark.slow
+def test_evaluate_agrees_with_the_training_test_split(model_dir: Path, run_dir: Path, dataset: Path) -> None:
+    result = evaluate.main(
+        [
+            "--model",
+            str(model_dir),
+            "--data",
+            str(dataset / "heldout" / "crohme.jsonl"),
+            "--catalogue",
+            str(dataset / "symbols.json"),
+        ]
+    )
+    assert result["n"] == 48
+    assert result["by_source"]["crohme"]["n"] == 48
+    assert set(result["by_class"]) == set(json.loads((model_dir / "model.json").read_text())["labels"])
+    # Same drawings, rendered from strokes and scored by onnxruntime vs stored arrays scored by PyTorch.
+    run_summary = json.loads((run_dir / "summary.json").read_text())
+    assert result["top1"] == pytest.approx(run_summary["test"]["top1"])
+    assert result["top5"] == pytest.approx(run_summary["test"]["top5"])
+
+
+@pytest.mark.slow
+def test_evaluate_json_is_the_last_line(model_dir: Path, dataset: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    evaluate.main(
+        [
+            "--model",
+            str(model_dir),
+            "--data",
+            str(dataset / "heldout" / "crohme.jsonl"),
+            "--catalogue",
+            str(dataset / "symbols.json"),
+            "--json",
+        ]
+    )
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    summary = json.loads(last)
+    assert {"n", "top1", "top5"} <= set(summary)
+    assert summary["n"] == 48 and 0 <= summary["top1"] <= summary["top5"] <= 1
+
+
+@pytest.mark.slow
+def test_evaluate_counts_records_it_cannot_score(model_dir: Path, dataset: Path, tmp_path: Path) -> None:
+    path = tmp_path / "crohme.jsonl"
+    lines = [
+        {"label": "+", "strokes": [[[0, 5], [10, 5]], [[5, 0], [5, 10]]]},
+        {"label": "\\alpha", "strokes": [[[0, 0], [5, 5]]]},  # not in the fixture catalogue
+        {"label": "+", "strokes": []},  # empty drawing
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    result = evaluate.main(
+        ["--model", str(model_dir), "--data", str(path), "--catalogue", str(dataset / "symbols.json")]
+    )
+    assert result["n"] == 1
+    assert result["skipped"]["label maps to no catalogue symbol"] == 1
+    assert sum(count for reason, count in result["skipped"].items() if reason.startswith("rejected")) == 1
+
+
+def test_source_of_reads_the_file_name() -> None:
+    assert evaluate.source_of(Path("data-cache/dataset/heldout/detypify.jsonl.gz")) == "detypify"
+    assert evaluate.source_of(Path("../shared/data/crohme2014-isolated/samples.jsonl.gz")) == "crohme"
+    assert evaluate.source_of(Path("anything.jsonl"), "feedback") == "feedback"
+    with pytest.raises(ValueError, match="--source"):
+        evaluate.source_of(Path("/tmp/samples.jsonl"))
+
+
+def test_onnx_scorer_without_model_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="training.export"):
+        evaluate.OnnxScorer(tmp_path)
+
+
+def test_family_of_sorts_catalogue_ids_into_families() -> None:
+    from training.metrics import family_of
+
+    assert family_of("latex2e-OT1-7") == "digit"
+    assert family_of("latex2e-OT1-Q") == "letter"
+    assert family_of("latex2e-OT1-_Omega") == "greek"
+    assert family_of("upgreek-OT1-_upalpha") == "greek"
+    assert family_of("amssymb-OT1-_leftrightarrows") == "arrow"
+    assert family_of("latex2e-OT1-_leq") == "relation"
+    assert family_of("latex2e-OT1-+") == "operator"
+    assert family_of("amssymb-OT1-_mathbb{R}") == "other"

@@ -1,0 +1,139 @@
+"""ONNX export: every registered model exports with parity, the shipped files follow contracts.md section 3,
+and a broken export (other weights, too large, other renderer) is refused before anything is installed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+import torch
+
+from backend.render import parameters
+from tests.training.tiny_trainset import CLASSES, shared_folder, train_tiny_run, write_tiny_trainset
+from training import models, trainset
+from training.export import ExportConfig, ExportError, check_parity, export, export_onnx, parity_batch
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return shared_folder(tmp_path_factory, "tiny-data", write_tiny_trainset)
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory, dataset: Path) -> Path:
+    return shared_folder(tmp_path_factory, "tiny-runs", lambda folder: train_tiny_run(folder, dataset))
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory, run_dir: Path, dataset: Path) -> Path:
+    out = tmp_path_factory.mktemp("models")
+    export(ExportConfig(run=str(run_dir), out=str(out), catalogue=str(dataset / "symbols.json")))
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(models.MODELS))
+def test_export_onnx_every_model_matches_pytorch(name: str, tmp_path: Path, dataset: Path) -> None:
+    torch.manual_seed(0)
+    model = models.build(name, len(CLASSES)).eval()
+    path = tmp_path / "model.onnx"
+    export_onnx(model, path)
+    parity = check_parity(model, path, parity_batch(trainset.load(dataset)), CLASSES)
+    assert parity["max_abs_diff"] <= 1e-4
+    assert parity["top5_identical"]
+
+
+def test_check_parity_fails_for_other_weights(tmp_path: Path, dataset: Path) -> None:
+    torch.manual_seed(0)
+    path = tmp_path / "model.onnx"
+    export_onnx(models.build("lenet5", len(CLASSES)).eval(), path)
+    torch.manual_seed(1)
+    other = models.build("lenet5", len(CLASSES)).eval()
+    with pytest.raises(ExportError, match="parity failed"):
+        check_parity(other, path, parity_batch(trainset.load(dataset)), CLASSES)
+
+
+def test_check_parity_fails_when_labels_do_not_match_the_output(tmp_path: Path, dataset: Path) -> None:
+    model = models.build("lenet5", len(CLASSES)).eval()
+    path = tmp_path / "model.onnx"
+    export_onnx(model, path)
+    with pytest.raises(ExportError, match="labels"):
+        check_parity(model, path, parity_batch(trainset.load(dataset)), [*CLASSES, "latex2e-OT1-_alpha"])
+
+
+@pytest.mark.slow
+def test_export_writes_the_contract_metadata(exported: Path) -> None:
+    card = json.loads((exported / "model.json").read_text())
+    for key in (
+        "format",
+        "version",
+        "onnx",
+        "sha256",
+        "labels",
+        "render",
+        "input",
+        "output",
+        "training",
+        "data",
+        "metrics",
+    ):
+        assert key in card, key
+    assert card["format"] == 1 and card["onnx"] == "model.onnx"
+    assert card["input"] == "image" and card["output"] == "scores"
+    assert card["labels"] == CLASSES
+    assert card["render"] == parameters()
+    assert card["sha256"] == hashlib.sha256((exported / "model.onnx").read_bytes()).hexdigest()
+    assert card["metrics"]["parity"]["max_abs_diff"] <= 1e-4
+    assert card["metrics"]["heldout"]["crohme"]["n"] == 48
+    assert card["data"]["classes"] == len(CLASSES)
+    assert card["training"]["model"] == "resnet_tiny"
+    assert (exported / "training_curves.png").is_file()
+
+
+@pytest.mark.slow
+def test_export_onnx_has_dynamic_batch_and_softmax_scores(exported: Path, dataset: Path) -> None:
+    proto = onnx.load(str(exported / "model.onnx"))
+    assert proto.opset_import[0].version >= 17
+    session = ort.InferenceSession(str(exported / "model.onnx"), providers=["CPUExecutionProvider"])
+    images = trainset.load(dataset).images
+    for batch in (1, 7):
+        x = images[:batch, None].astype(np.float32) / 16
+        scores = session.run(["scores"], {"image": x})[0]
+        assert scores.shape == (batch, len(CLASSES)) and scores.dtype == np.float32
+        assert np.allclose(scores.sum(axis=1), 1, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_export_strips_local_paths(exported: Path, run_dir: Path) -> None:
+    data = (exported / "model.onnx").read_bytes()
+    for path in (Path.cwd(), run_dir, Path(__file__).resolve().parents[2]):
+        assert str(path).encode() not in data
+    proto = onnx.load(str(exported / "model.onnx"))
+    assert not proto.doc_string and not proto.metadata_props
+    assert all("/" not in node.name and not node.doc_string for node in proto.graph.node)
+    card = (exported / "model.json").read_text()
+    assert str(run_dir.parent) not in card
+
+
+@pytest.mark.slow
+def test_export_over_the_size_limit_installs_nothing(tmp_path: Path, run_dir: Path, dataset: Path) -> None:
+    out = tmp_path / "models"
+    with pytest.raises(ExportError, match="MB"):
+        export(
+            ExportConfig(run=str(run_dir), out=str(out), catalogue=str(dataset / "symbols.json"), max_megabytes=0.01)
+        )
+    assert not (out / "model.onnx").exists() and not (out / "model.json").exists()
+
+
+@pytest.mark.slow
+def test_export_refuses_data_from_another_renderer(tmp_path: Path, run_dir: Path, dataset: Path) -> None:
+    other = write_tiny_trainset(tmp_path / "data")
+    meta = json.loads((other / "meta.json").read_text())
+    meta["render"] = {**meta["render"], "brush_radius_sq": 5}
+    (other / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ExportError, match="renderer"):
+        export(ExportConfig(run=str(run_dir), out=str(tmp_path / "models"), data=str(other)))

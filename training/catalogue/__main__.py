@@ -1,0 +1,37 @@
+"""`python -m training.catalogue --data-root ../shared/data`: regenerate models/symbols.json and previews."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from training.catalogue.build import CatalogueConfig, build_catalogue
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m training.catalogue", description=__doc__)
+    parser.add_argument("--data-root", type=Path, default=Path("../shared/data"), help="the shared data folder")
+    parser.add_argument("--models-dir", type=Path, default=Path("models"), help="where symbols.json goes")
+    parser.add_argument("--no-tex", action="store_true", help="tables only: no package probe, no LaTeX previews")
+    parser.add_argument("--no-previews", action="store_true", help="write symbols.json only")
+    parser.add_argument(
+        "--readme", type=Path, default=Path("training/catalogue/README.md"), help="README with a generated section"
+    )
+    args = parser.parse_args(argv)
+    config = CatalogueConfig(
+        data_root=args.data_root,
+        models_dir=args.models_dir,
+        use_tex=not args.no_tex,
+        previews=not args.no_previews,
+        readme=args.readme,
+    )
+    report = build_catalogue(config)
+    print(
+        f"catalogue: {report.symbols} symbols, {report.groups} glyph groups, by source {report.by_source}; "
+        f"{len(report.without_unicode)} without Unicode; {len(report.left_out)} Typst labels left out; "
+        f"{len(report.unicode_font_previews)} unicode-font previews; previews {report.preview_bytes / 1024:.0f} KiB"
+    )
+
+
+if __name__ == "__main__":
+    main()

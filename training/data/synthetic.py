@@ -1,0 +1,49 @@
+"""Synthetic samples of one class, made in a worker process: trace its templates, augment, render.
+
+Each class gets its own random stream, derived from the build seed and the class id, so a class's
+samples do not change when other classes are added or the work is spread differently over workers.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from backend.render import SIZE, render_point_arrays
+from training.synth import AugmentConfig, GlyphPictures, augment, templates_for
+
+
+@dataclass(frozen=True)
+class SynthesisSettings:
+    count: int  # samples per class
+    seed: int
+    fonts: tuple[str, ...]
+    template_size: int
+    augment: AugmentConfig = AugmentConfig()
+
+
+@dataclass(frozen=True)
+class SynthesisResult:
+    class_index: int
+    images: npt.NDArray[np.uint8]  # [count, 32, 32], empty when the class has no template
+    origins: tuple[str, ...]  # the templates used
+
+
+def synthesise_class(class_index: int, pictures: GlyphPictures, settings: SynthesisSettings) -> SynthesisResult:
+    templates = templates_for(pictures, settings.fonts, settings.template_size)
+    if not templates:
+        return SynthesisResult(class_index, np.zeros((0, SIZE, SIZE), dtype=np.uint8), ())
+    rng = np.random.default_rng([settings.seed, zlib.crc32(pictures.glyph.encode())])
+    images = np.empty((settings.count, SIZE, SIZE), dtype=np.uint8)
+    for i in range(settings.count):
+        template = templates[i % len(templates)]
+        images[i] = render_point_arrays(augment(template.strokes, rng, settings.augment))
+    return SynthesisResult(class_index, images, tuple(t.origin for t in templates))
+
+
+def synthesise_job(job: tuple[int, GlyphPictures, SynthesisSettings]) -> SynthesisResult:
+    """`synthesise_class` for Pool.imap (one picklable argument)."""
+    return synthesise_class(*job)

@@ -1,0 +1,217 @@
+"""Evaluate an exported model on drawings in the shared JSONL shape, the way the server would see them.
+
+    python -m training.evaluate --model models/ --data data-cache/dataset/heldout/crohme.jsonl.gz [--json]
+
+The ONNX file is run with onnxruntime (the server's path, not PyTorch); each record is rendered with
+`backend.render` and its label mapped to a class with `training.labels` (the same mapping the training set
+was built with). Prints top-1, top-5 and n overall, per source and per class; with `--json` the last line
+is one JSON object with at least {"n", "top1", "top5"}.
+
+Records whose label maps to no catalogue symbol, or to a class the model does not have, are not scored
+but counted under `skipped` with the reason, so a low n never hides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from training import metrics
+
+KNOWN_SOURCES = ("crohme", "detypify", "detexify", "hershey", "feedback")
+
+
+@dataclass
+class EvalConfig:
+    model: str = "models"  # folder with model.json + model.onnx (contracts.md section 3)
+    data: list[str] = field(default_factory=list)  # JSONL files (.jsonl or .jsonl.gz) in the shared shape
+    catalogue: str = "models/symbols.json"  # the catalogue the label mapping resolves against
+    source: str = "auto"  # how labels are named: auto = from the file name (heldout/<source>.jsonl.gz, crohme...)
+    batch_size: int = 512  # images per onnxruntime call: large batches amortise the call overhead
+    threads: int = 2  # onnxruntime intra-op threads (this machine has 2 cores)
+    classes_shown: int = 15  # worst classes printed (all are in the JSON)
+    json: bool = False  # end with one JSON line, for scripts
+
+
+class OnnxScorer:
+    """An exported model loaded with onnxruntime, its labels checked against its output width."""
+
+    def __init__(self, model_dir: str | Path, threads: int = 1) -> None:
+        import onnxruntime as ort
+
+        model_dir = Path(model_dir)
+        card_path = model_dir / "model.json"
+        if not card_path.is_file():
+            raise FileNotFoundError(f"{card_path} not found: export a model first (python -m training.export)")
+        self.card: dict[str, Any] = json.loads(card_path.read_text())
+        self.labels: list[str] = list(self.card["labels"])
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(
+            str(model_dir / self.card.get("onnx", "model.onnx")),
+            sess_options=options,
+            providers=["CPUExecutionProvider"],
+        )
+        self.input_name = self.card.get("input", "image")
+        self.output_name = self.card.get("output", "scores")
+        width = self.scores(np.zeros((1, 32, 32), dtype=np.uint8)).shape[1]
+        if width != len(self.labels):
+            raise ValueError(f"{model_dir}: model.json lists {len(self.labels)} labels, the model outputs {width}")
+
+    def scores(self, counts: npt.NDArray[np.uint8], batch_size: int = 512) -> npt.NDArray[np.float32]:
+        """Softmax scores [N, C] for ink counts [N, 32, 32] (the renderer's output)."""
+        from backend.render import counts_to_input
+
+        outputs = []
+        for start in range(0, len(counts), batch_size):
+            x = counts_to_input(counts[start : start + batch_size])[:, None, :, :]
+            outputs.append(self.session.run([self.output_name], {self.input_name: x})[0])
+        return np.concatenate(outputs) if outputs else np.zeros((0, len(self.labels)), dtype=np.float32)
+
+
+def source_of(path: Path, override: str = "auto") -> str:
+    """The label naming of a file: given, or read from its name (`crohme.jsonl.gz`, `crohme2014-isolated/...`)."""
+    if override != "auto":
+        return override
+    stem = path.name.split(".")[0]
+    for candidate in (stem, path.parent.name):
+        for source in KNOWN_SOURCES:
+            if candidate == source or candidate.startswith(source):
+                return source
+    raise ValueError(f"cannot tell the source of {path} from its name; pass --source ({', '.join(KNOWN_SOURCES)})")
+
+
+@dataclass
+class Scored:
+    """Rendered, labelled samples of one or more files, plus what could not be scored and why."""
+
+    counts: list[npt.NDArray[np.uint8]] = field(default_factory=list)
+    labels: list[int] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+def _records(path: Path, source: str, scored: Scored, progress: bool) -> Iterator[Any]:
+    from training.readers.jsonl import read_jsonl
+    from training.readers.records import SourceReport
+
+    report = SourceReport(source)
+    yield from read_jsonl(path, source, report, progress=progress)
+    for reason, count in report.rejected.items():
+        scored.skipped[f"rejected: {reason}"] += count
+
+
+def load_samples(
+    files: list[Path], label_map: Any, labels: list[str], source: str = "auto", progress: bool = True
+) -> Scored:
+    """Render every record of `files` and map its label to an output index of the model."""
+    from backend.render import render_point_arrays
+    from training.labels import hint_for
+
+    index_of = {label: index for index, label in enumerate(labels)}
+    scored = Scored()
+    for path in files:
+        file_source = source_of(path, source)
+        for record in _records(path, file_source, scored, progress):
+            glyph = label_map.glyph_for(file_source, record.label, hint_for(file_source, record.original))
+            if glyph is None:
+                scored.skipped["label maps to no catalogue symbol"] += 1
+                continue
+            if glyph not in index_of:
+                scored.skipped["symbol is not a class of this model"] += 1
+                continue
+            scored.counts.append(render_point_arrays(record.strokes))
+            scored.labels.append(index_of[glyph])
+            scored.sources.append(file_source)
+    return scored
+
+
+def evaluate(scorer: OnnxScorer, scored: Scored, batch_size: int = 512) -> dict[str, Any]:
+    """Top-1/top-5 overall, per source and per class (fractions), plus the skip counts."""
+    counts = np.stack(scored.counts) if scored.counts else np.zeros((0, 32, 32), dtype=np.uint8)
+    labels = np.array(scored.labels, dtype=np.int64)
+    probabilities = scorer.scores(counts, batch_size)
+    ranks = metrics.hits(probabilities, labels) if len(labels) else np.zeros(0, dtype=np.int64)
+    result = metrics.accuracy(ranks)
+    result["skipped"] = dict(scored.skipped)
+    result["by_source"] = metrics.accuracy_by(ranks, scored.sources)
+    result["by_family"] = metrics.accuracy_by(ranks, [metrics.family_of(scorer.labels[i]) for i in labels])
+    result["by_class"] = metrics.accuracy_by(ranks, [scorer.labels[i] for i in labels])
+    predicted = probabilities.argmax(axis=1) if len(labels) else labels
+    result["confused_pairs"] = [
+        {"true": scorer.labels[t], "predicted": scorer.labels[p], "count": c}
+        for t, p, c in metrics.confused_pairs(predicted, labels, limit=15)
+    ]
+    result["model"] = {"version": scorer.card.get("version"), "sha256": scorer.card.get("sha256")}
+    return result
+
+
+def _percent(value: float | None) -> str:
+    return "   n/a" if value is None else f"{100 * value:6.2f}%"
+
+
+def print_report(result: dict[str, Any], classes_shown: int) -> None:
+    print(f"overall: top-1 {_percent(result['top1'])}  top-5 {_percent(result['top5'])}  n={result['n']}")
+    for reason, count in sorted(result["skipped"].items()):
+        print(f"  not scored: {count} ({reason})")
+    print("per source:")
+    for source, row in result["by_source"].items():
+        print(f"  {source:<12} top-1 {_percent(row['top1'])}  top-5 {_percent(row['top5'])}  n={row['n']}")
+    print("per family (digit, letter, greek, arrow, relation, operator, other):")
+    for family, row in result["by_family"].items():
+        print(f"  {family:<12} top-1 {_percent(row['top1'])}  top-5 {_percent(row['top5'])}  n={row['n']}")
+    worst = sorted(result["by_class"].items(), key=lambda item: (item[1]["top1"], -item[1]["n"]))[:classes_shown]
+    print(f"per class ({len(result['by_class'])} classes; the {len(worst)} with the lowest top-1):")
+    for label, row in worst:
+        print(f"  {label:<36} top-1 {_percent(row['top1'])}  top-5 {_percent(row['top5'])}  n={row['n']}")
+    if result["confused_pairs"]:
+        print("most confused (true -> predicted):")
+        for pair in result["confused_pairs"][:10]:
+            print(f"  {pair['true']} -> {pair['predicted']}: {pair['count']}")
+
+
+def _parse_args(argv: list[str] | None) -> EvalConfig:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    defaults = EvalConfig()
+    parser.add_argument("--model", default=defaults.model, help="folder with model.json and model.onnx")
+    parser.add_argument("--data", nargs="+", required=True, help="JSONL files (.jsonl or .jsonl.gz)")
+    parser.add_argument("--catalogue", default=defaults.catalogue, help="symbols.json for the label mapping")
+    parser.add_argument("--source", default=defaults.source, help="label naming of the files (default: from name)")
+    parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
+    parser.add_argument("--threads", type=int, default=defaults.threads)
+    parser.add_argument("--classes-shown", type=int, default=defaults.classes_shown)
+    parser.add_argument("--json", action="store_true", help="end with one JSON line")
+    return EvalConfig(**vars(parser.parse_args(argv)))
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    from training.labels import Catalogue, LabelMap
+
+    config = _parse_args(argv)
+    files = [Path(name) for name in config.data]
+    for path in files:
+        if not path.is_file():
+            raise SystemExit(f"evaluate: no such file: {path}")
+    scorer = OnnxScorer(config.model, config.threads)
+    label_map = LabelMap(Catalogue.load(Path(config.catalogue)))
+    scored = load_samples(files, label_map, scorer.labels, config.source, progress=not config.json)
+    result = evaluate(scorer, scored, config.batch_size)
+    result["files"] = [path.name for path in files]
+    print_report(result, config.classes_shown)
+    if config.json:
+        print(json.dumps(result, separators=(",", ":")))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,345 @@
+"""Export a trained run to the shipped model: `python -m training.export --run runs/<name> --out models`.
+
+Writes `model.onnx` (opset 17, input `image` float32 [N, 1, 32, 32], output `scores` float32 [N, C] softmax
+probabilities, dynamic batch) and `model.json` (contracts.md section 3). Nothing is written unless:
+
+- parity holds: on a fixed batch of real samples, onnxruntime's scores equal PyTorch's (max abs diff <=
+  1e-4) and every top-5 list is identical;
+- the label count equals the output width, and the training set was rendered with today's renderer;
+- the file is small enough to ship, and carries no local paths (doc strings and metadata are stripped,
+  nodes renamed).
+
+With the training set's `heldout/` folder present, the exported file is also evaluated there through
+`training.evaluate` (onnxruntime, the server's path) and the figures go into `model.json` `metrics`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import json
+import shutil
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+OPSET = 17
+PARITY_TOLERANCE = 1e-4
+PARITY_SAMPLES = 256
+SHIPPED_PLOTS = ("training_curves.png", "confused_pairs.png", "hardest_samples.png")
+
+
+class ExportError(RuntimeError):
+    """The export did not produce a model that can be shipped; the message says which check failed."""
+
+
+@dataclass
+class ExportConfig:
+    run: str = ""  # run folder with best.pt (empty: the newest run under runs/)
+    out: str = "models"  # where model.onnx + model.json go (the server reads models/)
+    data: str = ""  # training set for the parity batch and held-out files (empty: the run's own --data)
+    catalogue: str = "models/symbols.json"  # label mapping for the held-out evaluation
+    max_megabytes: float = 5.0  # the shipped file must stay small (browser and server load it whole)
+    plots: bool = True  # copy the run's PNG plots next to the model
+
+
+def newest_run(runs_dir: Path = Path("runs")) -> Path:
+    candidates = sorted(runs_dir.glob("*/best.pt"), key=lambda path: path.stat().st_mtime)
+    if not candidates:
+        raise ExportError(f"no trained run under {runs_dir}/ (train one: python -m training.train)")
+    return candidates[-1].parent
+
+
+def load_checkpoint(run_dir: Path) -> tuple[Any, dict[str, Any]]:
+    """The run's best model in eval mode on the CPU, and the checkpoint's bookkeeping."""
+    import torch
+
+    from training import models
+
+    path = run_dir / "best.pt"
+    if not path.is_file():
+        raise ExportError(f"{path} not found: the run has no checkpoint")
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    model = models.build(state["model_name"], len(state["classes"]))
+    model.load_state_dict(state["model"])
+    model.eval()
+    return model, state
+
+
+def _with_softmax(model: Any) -> Any:
+    import torch
+
+    class Scores(torch.nn.Module):
+        """The served output: probabilities, so scores are comparable across requests."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, image: torch.Tensor) -> torch.Tensor:
+            return torch.softmax(self.model(image), dim=1)
+
+    return Scores().eval()
+
+
+def export_onnx(model: Any, path: Path) -> None:
+    """Trace the softmax-wrapped model to ONNX and strip everything that could leak where it was built."""
+    import onnx
+    import torch
+
+    wrapped = _with_softmax(model)
+    example = torch.zeros(1, 1, 32, 32)
+    with torch.no_grad(), warnings.catch_warnings():
+        # The TorchScript exporter is deprecated but exact for these plain CNNs; its warnings are noise here.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        torch.onnx.export(
+            wrapped,
+            (example,),
+            str(path),
+            input_names=["image"],
+            output_names=["scores"],
+            dynamic_axes={"image": {0: "batch"}, "scores": {0: "batch"}},
+            opset_version=OPSET,
+            do_constant_folding=True,
+            dynamo=False,
+        )
+    proto = onnx.load(str(path))
+    proto.doc_string = ""
+    proto.graph.doc_string = ""
+    del proto.metadata_props[:]
+    proto.graph.name = "texsketch"
+    for index, node in enumerate(proto.graph.node):
+        node.doc_string = ""
+        node.name = f"{node.op_type.lower()}_{index}"  # exporter names carry module paths
+    onnx.checker.check_model(proto, full_check=True)
+    onnx.save(proto, str(path))
+
+
+def parity_batch(data: Any, count: int = PARITY_SAMPLES) -> np.ndarray:
+    """A fixed batch of real (not synthetic) samples, test split first: the same on every export."""
+    from training import trainset
+
+    real = ~data.synthetic
+    chosen: list[int] = []
+    for split in (trainset.TEST, trainset.VALIDATION, trainset.TRAIN):
+        candidates = np.flatnonzero(real & (data.split == split))
+        chosen += (
+            candidates[np.linspace(0, len(candidates) - 1, min(count, len(candidates))).astype(int)].tolist()
+            if len(candidates)
+            else []
+        )
+        if len(chosen) >= count:
+            break
+    if not chosen:
+        raise ExportError("the training set has no real samples for the parity check")
+    return data.images[np.array(chosen[:count])]
+
+
+def check_parity(model: Any, onnx_path: Path, counts: np.ndarray, labels: list[str]) -> dict[str, Any]:
+    """onnxruntime vs PyTorch on the same batch: max abs diff <= tolerance, identical top-5, width = labels."""
+    import onnxruntime as ort
+    import torch
+
+    from backend.render import counts_to_input
+    from training.metrics import top_k
+
+    x = counts_to_input(counts)[:, None, :, :]
+    with torch.no_grad():
+        expected = _with_softmax(model)(torch.from_numpy(x)).numpy()
+    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    inputs, outputs = session.get_inputs(), session.get_outputs()
+    if [i.name for i in inputs] != ["image"] or [o.name for o in outputs] != ["scores"]:
+        raise ExportError(f"ONNX I/O is {[i.name for i in inputs]} -> {[o.name for o in outputs]}, not image -> scores")
+    actual = session.run(["scores"], {"image": x})[0]
+    if actual.shape != (len(counts), len(labels)):
+        raise ExportError(
+            f"ONNX output shape {actual.shape} does not match {len(counts)} samples x {len(labels)} labels"
+        )
+    difference = float(np.abs(actual - expected).max())
+    if difference > PARITY_TOLERANCE:
+        raise ExportError(f"parity failed: max abs diff {difference:.2e} between onnxruntime and PyTorch scores")
+    mismatched = int((top_k(actual, 5) != top_k(expected, 5)).any(axis=1).sum())
+    if mismatched:
+        raise ExportError(f"parity failed: {mismatched} of {len(counts)} samples have different top-5 lists")
+    return {"samples": len(counts), "max_abs_diff": difference, "top5_identical": True, "tolerance": PARITY_TOLERANCE}
+
+
+def _check_catalogue(labels: list[str], catalogue_path: Path) -> None:
+    """The server refuses labels that are not glyph representatives of its catalogue: refuse them here first."""
+    if not catalogue_path.is_file():
+        return
+    from training.labels import Catalogue
+
+    catalogue = Catalogue.load(catalogue_path)
+    glyphs = set(catalogue.glyph_classes())
+    stray = [label for label in labels if label not in glyphs]
+    if stray:
+        raise ExportError(
+            f"{len(stray)} labels are not glyph classes of {catalogue_path} (first: {stray[:3]}): "
+            "the training set was built with another catalogue; rebuild it (make data) and retrain"
+        )
+    missing = len(glyphs - set(labels))
+    if missing:
+        print(f"warning: {missing} glyph classes of {catalogue_path} are not outputs of this model")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _heldout_metrics(model_dir: Path, heldout: Path, catalogue: Path) -> dict[str, Any]:
+    """Evaluate the exported file on every held-out JSONL file, through the same code as `make eval`."""
+    from training import evaluate
+    from training.labels import Catalogue, LabelMap
+
+    files = sorted(heldout.glob("*.jsonl*"))
+    if not files or not catalogue.is_file():
+        return {}
+    scorer = evaluate.OnnxScorer(model_dir)
+    label_map = LabelMap(Catalogue.load(catalogue))
+    result = {}
+    for path in files:
+        scored = evaluate.load_samples([path], label_map, scorer.labels)
+        report = evaluate.evaluate(scorer, scored)
+        result[evaluate.source_of(path)] = {key: report[key] for key in ("n", "top1", "top5", "skipped")}
+    return result
+
+
+def _public_config(config: dict[str, Any]) -> dict[str, Any]:
+    """The training config without local paths (folder names only)."""
+    cleaned = dict(config)
+    for key in ("data", "runs_dir"):
+        if cleaned.get(key):
+            cleaned[key] = Path(cleaned[key]).name
+    return cleaned
+
+
+def export(config: ExportConfig) -> dict[str, Any]:
+    """Export, verify, then install into `config.out`; returns the written model.json content."""
+    from backend import render
+    from training import models, trainset
+
+    run_dir = Path(config.run) if config.run else newest_run()
+    model, state = load_checkpoint(run_dir)
+    labels: list[str] = list(state["classes"])
+    data = trainset.load(config.data or state["config"]["data"])
+    if data.classes != labels:
+        raise ExportError(f"{run_dir} was trained on other classes than the training set holds")
+    if data.meta.get("render") != render.parameters():
+        raise ExportError(
+            f"the training set was rendered with {data.meta.get('render')}, the renderer now is "
+            f"{render.parameters()}: rebuild the data and retrain"
+        )
+    _check_catalogue(labels, Path(config.catalogue))
+    summary_path = run_dir / "summary.json"
+    summary = json.loads(summary_path.read_text()) if summary_path.is_file() else {}
+
+    out = Path(config.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out, prefix=".export-") as staging_name:
+        staging = Path(staging_name)
+        onnx_path = staging / "model.onnx"
+        export_onnx(model, onnx_path)
+        megabytes = onnx_path.stat().st_size / 1e6
+        if megabytes > config.max_megabytes:
+            raise ExportError(f"model.onnx is {megabytes:.1f} MB, over the {config.max_megabytes} MB limit")
+        if str(Path.cwd().resolve()).encode() in onnx_path.read_bytes():
+            raise ExportError("model.onnx still contains a local path")
+        parity = check_parity(model, onnx_path, parity_batch(data), labels)
+        sha256 = _sha256(onnx_path)
+        card: dict[str, Any] = {
+            "format": 1,
+            "version": f"{datetime.datetime.now(datetime.UTC):%Y.%m.%d}-{state['model_name']}-{sha256[:8]}",
+            "onnx": "model.onnx",
+            "sha256": sha256,
+            "labels": labels,
+            "render": render.parameters(),
+            "input": "image",
+            "output": "scores",
+            "opset": OPSET,
+            "training": {
+                "model": state["model_name"],
+                "parameters": models.count_parameters(model),
+                "flops": models.count_flops(model),
+                "config": _public_config(state["config"]),
+                "best_epoch": state["epoch"] + 1,
+                "epochs_run": summary.get("epochs_run"),
+                "train_seconds": summary.get("train_seconds"),
+                "images_per_s": summary.get("images_per_s"),
+                "batch_size": summary.get("batch_size"),
+                "precision": summary.get("precision"),
+                "hardware": summary.get("hardware"),
+            },
+            "data": data.describe(),
+            "metrics": {
+                "validation": _brief(summary.get("validation")),
+                "test": _brief(summary.get("test")),
+                "parity": parity,
+            },
+        }
+        (staging / "model.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n")
+        card["metrics"]["heldout"] = _heldout_metrics(
+            staging, Path(data_folder(config, state)) / "heldout", Path(config.catalogue)
+        )
+        (staging / "model.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n")
+        # Install: the ONNX file first, so model.json never names a checksum that is not on disk.
+        shutil.move(str(onnx_path), out / "model.onnx")
+        shutil.move(str(staging / "model.json"), out / "model.json")
+    if config.plots:
+        for name in SHIPPED_PLOTS:
+            if (run_dir / name).is_file():
+                shutil.copyfile(run_dir / name, out / name)
+    return card
+
+
+def data_folder(config: ExportConfig, state: dict[str, Any]) -> str:
+    return config.data or state["config"]["data"]
+
+
+def _brief(split: dict[str, Any] | None) -> dict[str, Any] | None:
+    """n/top1/top5 (and per source) of a split from summary.json, without the loss."""
+    if not split:
+        return None
+    brief = {key: split.get(key) for key in ("n", "top1", "top5")}
+    if split.get("by_source"):
+        brief["by_source"] = split["by_source"]
+    return brief
+
+
+def _parse_args(argv: list[str] | None) -> ExportConfig:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    defaults = ExportConfig()
+    parser.add_argument("--run", default=defaults.run, help="run folder (default: newest under runs/)")
+    parser.add_argument("--out", default=defaults.out, help="output folder (default: models)")
+    parser.add_argument("--data", default=defaults.data, help="training set folder (default: the run's)")
+    parser.add_argument("--catalogue", default=defaults.catalogue)
+    parser.add_argument("--max-megabytes", type=float, default=defaults.max_megabytes)
+    parser.add_argument("--plots", action=argparse.BooleanOptionalAction, default=defaults.plots)
+    return ExportConfig(**vars(parser.parse_args(argv)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    config = _parse_args(argv)
+    try:
+        card = export(config)
+    except ExportError as error:
+        raise SystemExit(f"export failed: {error}") from None
+    out = Path(config.out)
+    parity = card["metrics"]["parity"]
+    print(
+        f"exported {out / 'model.onnx'} ({(out / 'model.onnx').stat().st_size / 1e6:.2f} MB, "
+        f"{len(card['labels'])} classes, sha256 {card['sha256'][:12]}) and {out / 'model.json'}"
+    )
+    print(f"parity: {parity['samples']} real samples, max abs diff {parity['max_abs_diff']:.1e}, top-5 identical")
+    for source, row in card["metrics"].get("heldout", {}).items():
+        if row.get("n"):
+            print(f"held-out {source}: top-1 {100 * row['top1']:.2f}%, top-5 {100 * row['top5']:.2f}%, n={row['n']}")
+
+
+if __name__ == "__main__":
+    main()

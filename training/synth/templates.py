@@ -1,0 +1,68 @@
+"""Clean template drawings of one class, from every picture of its glyph there is.
+
+Sources, all traced to centre-line strokes (`training.synth.centerline`):
+- Hershey single-line glyphs (hfmath) that map to the class: drawn thick first, which merges the parallel
+  strokes Hershey uses for thick parts, then traced.
+- The class's LaTeX preview SVG (`models/previews/`, written by `make catalogue`): covers every
+  catalogue symbol, in Computer Modern or the symbol's own package font.
+- Its Unicode character in Debian fonts (DejaVu, STIX): other letterforms of the same glyph.
+Several templates per class give the augmentation different skeletons to start from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from training.synth.centerline import image_to_strokes
+from training.synth.glyph_images import InkImage, character_ink, polyline_ink, svg_ink
+
+Strokes = list[npt.NDArray[np.float64]]
+
+
+@dataclass(frozen=True)
+class Template:
+    origin: str  # where it comes from, for the summary: "hershey:\\alpha", "preview", "font:DejaVuSans.ttf"
+    strokes: Strokes
+
+
+@dataclass(frozen=True)
+class GlyphPictures:
+    """Everything known about how one class looks; built in the main process, traced in a worker."""
+
+    glyph: str
+    preview: Path | None  # the LaTeX preview SVG, if it exists
+    characters: tuple[str, ...]  # its Unicode character(s), from the catalogue
+    hershey: tuple[tuple[str, Strokes], ...] = field(default=())  # (hfmath label, strokes)
+
+
+def templates_for(
+    pictures: GlyphPictures, fonts: tuple[str, ...], size: int, fonts_per_class: int = 2
+) -> list[Template]:
+    templates = []
+    for label, strokes in pictures.hershey:
+        _add(templates, f"hershey:{label}", polyline_ink(strokes, size))
+    if pictures.preview is not None and pictures.preview.is_file():
+        _add(templates, "preview", svg_ink(pictures.preview, size))
+    used_fonts = 0
+    for character in pictures.characters:
+        for font in fonts:
+            if used_fonts >= fonts_per_class:
+                break
+            ink = character_ink(character, font, size)
+            if ink is not None and _add(templates, f"font:{Path(font).name}", ink):
+                used_fonts += 1
+    return templates
+
+
+def _add(templates: list[Template], origin: str, ink: InkImage | None) -> bool:
+    if ink is None or not ink.any():
+        return False
+    strokes = image_to_strokes(ink)
+    if not strokes:
+        return False
+    templates.append(Template(origin, strokes))
+    return True
