@@ -61,6 +61,24 @@ class HttpRun:
     p99_ms: float
     errors: int
     generator: str
+    # CPU the server processes spent per request: independent of what else runs on the shared machine.
+    server_cpu_us: float = float("nan")
+
+
+def process_tree_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process and its children (uvicorn workers), from /proc (Linux)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1] is the parent pid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 @dataclass
@@ -101,13 +119,14 @@ def bench_in_process(config: ServerBenchConfig, bodies: list[bytes]) -> dict:
     parsed = [parse_predict_body(body, state.limits) for body in bodies]
     for arrays, k in parsed[:200]:  # warm caches and onnxruntime's allocator
         recognizer.rank(recognizer.scores(counts_to_input(render_point_arrays(arrays))[None, None])[0], k)
-    render_infer, render_only, full = [], [], []
+    render_infer, render_infer_cpu, render_only, full = [], [], [], []
     for body, (arrays, k) in zip(bodies, parsed, strict=True):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         image = counts_to_input(render_point_arrays(arrays))[None, None]
         rendered = time.perf_counter()
         recognizer.rank(recognizer.scores(image)[0], k)
         render_infer.append(time.perf_counter() - start)
+        render_infer_cpu.append(time.thread_time() - start_cpu)
         render_only.append(rendered - start)
         start = time.perf_counter()
         arrays, k = parse_predict_body(body, state.limits)
@@ -118,6 +137,9 @@ def bench_in_process(config: ServerBenchConfig, bodies: list[bytes]) -> dict:
         "drawings": len(bodies),
         "model_version": recognizer.model_info["version"],
         "render_and_infer": percentiles_ms(render_infer),
+        # CPU time of this thread (onnxruntime runs on it with one thread): what the drawing costs, whatever
+        # else the shared machine is doing; wall time above includes waiting for the core.
+        "render_and_infer_cpu": percentiles_ms(render_infer_cpu),
         "render_only": percentiles_ms(render_only),
         "whole_request_without_http": percentiles_ms(full),
     }
@@ -211,12 +233,18 @@ def bench_http(config: ServerBenchConfig, bodies: list[bytes]) -> list[HttpRun]:
             for path in ("/bench/noop", "/predict"):
                 if use_wrk:
                     run_wrk(f"http://{host}:{port}", path, bodies, concurrency, 2)  # warm-up
+                cpu_before = process_tree_cpu_s(server.pid)
+                if use_wrk:
                     run = run_wrk(f"http://{host}:{port}", path, bodies, concurrency, config.seconds)
                 else:
                     run = run_python_client(host, port, path, bodies, concurrency, config.seconds)
+                served = run.requests_per_s * config.seconds
+                if served:
+                    run.server_cpu_us = round((process_tree_cpu_s(server.pid) - cpu_before) / served * 1e6, 1)
                 print(
                     f"  {path:12s} c={concurrency:<3d} {run.requests_per_s:8.0f} req/s  p50 {run.p50_ms:7.2f} ms  "
-                    f"p99 {run.p99_ms:7.2f} ms  errors {run.errors}  ({run.generator})",
+                    f"p99 {run.p99_ms:7.2f} ms  errors {run.errors}  server CPU {run.server_cpu_us:6.0f} us/request  "
+                    f"({run.generator})",
                     flush=True,
                 )
                 runs.append(run)
@@ -275,7 +303,8 @@ def main(argv: list[str] | None = None) -> None:
     timing = report.in_process
     print(
         f"in process, one core, {timing['drawings']} CROHME drawings: render+infer "
-        f"p50 {timing['render_and_infer']['p50_ms']:.3f} ms p99 {timing['render_and_infer']['p99_ms']:.3f} ms; "
+        f"p50 {timing['render_and_infer']['p50_ms']:.3f} ms p99 {timing['render_and_infer']['p99_ms']:.3f} ms "
+        f"(CPU time p50 {timing['render_and_infer_cpu']['p50_ms']:.3f} ms); "
         f"render alone p50 {timing['render_only']['p50_ms']:.3f} ms; whole request without HTTP "
         f"p50 {timing['whole_request_without_http']['p50_ms']:.3f} ms"
     )

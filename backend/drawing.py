@@ -19,8 +19,13 @@ from pydantic import BaseModel, ConfigDict, Field
 # Coordinates beyond this are surely a client bug; it also keeps every renderer step finite.
 MAX_ABS_COORDINATE = 1e7
 
-Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-MAX_ABS_COORDINATE, le=MAX_ABS_COORDINATE)]
-Point = Annotated[list[Coordinate], Field(min_length=2, max_length=3, description="[x, y] or [x, y, t]")]
+# t is a timestamp (often epoch milliseconds, about 1.7e12), so only finiteness is asked of it;
+# x and y must also stay within MAX_ABS_COORDINATE, checked in `strokes_to_arrays`.
+Coordinate = Annotated[float, Field(allow_inf_nan=False)]
+Point = Annotated[
+    list[Coordinate],
+    Field(min_length=2, max_length=3, description=f"[x, y] or [x, y, t]; |x|, |y| <= {MAX_ABS_COORDINATE:g}"),
+]
 Stroke = Annotated[list[Point], Field(min_length=1, description="points in drawing order")]
 
 
@@ -89,7 +94,7 @@ def strokes_to_arrays(strokes: Any, limits: DrawingLimits = DrawingLimits()) -> 
                     raise DrawingError(f"strokes[{s}][{p}][{c}]", "must be a number")
                 if not math.isfinite(value):
                     raise DrawingError(f"strokes[{s}][{p}][{c}]", "must be a finite number (no NaN or Infinity)")
-                if abs(value) > MAX_ABS_COORDINATE:
+                if c < 2 and abs(value) > MAX_ABS_COORDINATE:
                     raise DrawingError(
                         f"strokes[{s}][{p}][{c}]", f"is beyond the coordinate limit of {MAX_ABS_COORDINATE:g}"
                     )

@@ -59,6 +59,13 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("TEXSKETCH_DATABASE_URL", "DATABASE_URL", "database_url"),
     )
 
+    @field_validator("cors_origins")
+    @classmethod
+    def _no_wildcard_origin(cls, value: list[str]) -> list[str]:
+        if "*" in value:
+            raise ValueError('"*" would let every web page use the server; list the origins that need it')
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _usable_database_url(cls, value: str) -> str:

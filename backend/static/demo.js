@@ -129,6 +129,8 @@ function schedulePrediction() {
 async function predict() {
   if (strokes.length === 0) return;
   const serial = ++requestSerial;
+  const strokeCount = strokes.length;
+  document.body.dataset.requested = String(serial); // lets tests (and curious users) see what is shown
   if (inFlight) inFlight.abort(); // only the newest drawing matters
   inFlight = new AbortController();
   try {
@@ -143,6 +145,8 @@ async function predict() {
     if (!response.ok) throw new Error(describeError(answer));
     setStatus("");
     showCandidates(answer.predictions);
+    candidateList.dataset.answered = String(serial);
+    candidateList.dataset.strokes = String(strokeCount);
     document.getElementById("model").textContent = `model ${answer.model.version}`;
   } catch (error) {
     if (error.name === "AbortError") return;

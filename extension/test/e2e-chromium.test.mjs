@@ -12,6 +12,7 @@ import { buildForTest } from './support/extension-build.mjs';
 import { startPageServer } from './support/page-server.mjs';
 import { editorState, panelState, clickInPanel, waitForEditor, waitForPanel } from './support/panel-driver.mjs';
 import { drawFixture, drawings, insertAndCheck, openPanel, reportLatencies, xInMath } from './support/scenario.mjs';
+import { startAll } from './support/start-all.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = backendMissing() ?? false;
@@ -50,7 +51,11 @@ const session = {
 
 before(async () => {
   if (skip) return;
-  [build, pageServer, backend] = await Promise.all([buildForTest('chrome'), startPageServer(), startBackend()]);
+  await startAll({ build: buildForTest('chrome'), pageServer: startPageServer(), backend: startBackend() }, (name, value) => {
+    if (name === 'build') build = value;
+    else if (name === 'pageServer') pageServer = value;
+    else backend = value;
+  });
   profile = mkdtempSync(join(tmpdir(), 'texsketch-chromium-profile-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

@@ -9,6 +9,7 @@ import { buildForTest } from './support/extension-build.mjs';
 import { startPageServer } from './support/page-server.mjs';
 import { clickInPanel, editorState, panelState, waitForEditor, waitForPanel } from './support/panel-driver.mjs';
 import { drawFixture, insertAndCheck, openPanel, reportLatencies, xInMath } from './support/scenario.mjs';
+import { startAll } from './support/start-all.mjs';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const skip = backendMissing() ?? false;
@@ -54,7 +55,11 @@ const session = {
 
 before(async () => {
   if (skip) return;
-  [build, pageServer, backend] = await Promise.all([buildForTest('firefox'), startPageServer(), startBackend()]);
+  await startAll({ build: buildForTest('firefox'), pageServer: startPageServer(), backend: startBackend() }, (name, value) => {
+    if (name === 'build') build = value;
+    else if (name === 'pageServer') pageServer = value;
+    else backend = value;
+  });
   browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,

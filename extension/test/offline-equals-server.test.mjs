@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { backendMissing, startBackend } from './support/backend.mjs';
 import { crohmeDrawings } from './support/fixtures.mjs';
 import { loadOfflineRecognizer } from './support/offline-node.mjs';
+import { startAll } from './support/start-all.mjs';
 
 const skip = backendMissing() ?? false;
 let backend;
@@ -12,7 +13,10 @@ let offline;
 
 before(async () => {
   if (skip) return;
-  [backend, offline] = await Promise.all([startBackend(), loadOfflineRecognizer()]);
+  await startAll({ backend: startBackend(), offline: loadOfflineRecognizer() }, (name, value) => {
+    if (name === 'backend') backend = value;
+    else offline = value;
+  });
 });
 
 after(async () => {

@@ -16,6 +16,7 @@ const context = await chromium.launchPersistentContext(profile, {
   executablePath: "/usr/bin/chromium",
   headless: true,
   viewport: { width: 1100, height: 820 },
+  hasTouch: true,
   permissions: ["clipboard-read", "clipboard-write"],
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"],
@@ -42,8 +43,14 @@ try {
   await stroke([[0.5, 0.2], [0.5, 0.8]]);
 
   const candidates = page.locator("#candidates .candidate");
-  await candidates.first().waitFor({ timeout: 10000 });
-  await page.waitForFunction(() => document.querySelectorAll("#candidates .candidate").length === 5);
+  // Wait for the answer to the whole drawing (answers to partial strokes arrive first while drawing live).
+  const answeredFor = (strokeCount) =>
+    page.waitForFunction((n) => {
+      const list = document.getElementById("candidates");
+      return list.dataset.strokes === String(n) && list.dataset.answered === document.body.dataset.requested;
+    }, strokeCount, { timeout: 10000 });
+  await answeredFor(2);
+  assert.equal(await candidates.count(), 5);
   const commands = await candidates.evaluateAll((nodes) => nodes.map((node) => node.dataset.command));
   report.commands = commands;
   const last = predictRequests.at(-1);
@@ -64,19 +71,35 @@ try {
   assert.equal(report.toast, `Copied ${commands[1]}`);
 
   // Undo removes one stroke and predicts again; Clear empties the list.
-  const before = predictRequests.length;
   await page.click("#undo");
-  await page.waitForFunction((n) => window.performance && n >= 0, before);
-  await page.waitForTimeout(300);
+  await answeredFor(1);
   assert.equal(predictRequests.at(-1).strokes.length, 1, "undo sends one stroke");
+  assert.equal(await candidates.count(), 5);
   await page.click("#clear");
   assert.equal(await candidates.count(), 0);
   assert.equal(await page.locator("#undo").isDisabled(), true);
+
+  // A finger: touch events become pointer events of type "touch" on the canvas.
+  const cdp = await context.newCDPSession(page);
+  const touch = (type, x, y) =>
+    cdp.send("Input.dispatchTouchEvent", {
+      type,
+      touchPoints: type === "touchEnd" ? [] : [{ x: box.x + x * box.width, y: box.y + y * box.height }],
+    });
+  await touch("touchStart", 0.3, 0.3);
+  for (let i = 1; i <= 10; i++) await touch("touchMove", 0.3 + i * 0.04, 0.3 + i * 0.04);
+  await touch("touchEnd");
+  await answeredFor(1);
+  report.touchPoints = predictRequests.at(-1).strokes[0].length;
+  assert.ok(report.touchPoints >= 5, "the touch stroke reached the server");
+  await page.keyboard.press("Escape");
+  assert.equal(await candidates.count(), 0, "Esc clears");
 
   // Search by name.
   await page.fill("#query", query);
   await page.locator(`#found button[data-command="${expectedCommand.replaceAll("\\", "\\\\")}"]`).waitFor({ timeout: 5000 });
   report.found = await page.locator("#found button").evaluateAll((nodes) => nodes.map((node) => node.dataset.command));
+  await page.screenshot({ path: screenshot.replace(/\.png$/, "-search.png"), fullPage: true });
   assert.deepEqual(pageErrors, []);
   report.ok = true;
 } finally {

@@ -13,6 +13,11 @@ from backend.render import render_point_arrays
 SMALL = DrawingLimits(max_strokes=3, max_points_per_stroke=4, max_points=6)
 
 
+def test_strokes_to_arrays_accepts_epoch_millisecond_timestamps():
+    arrays = strokes_to_arrays([[[3, 4, 1_763_800_000_000], [5, 6, 1_763_800_000_016]]])
+    np.testing.assert_array_equal(arrays[0], [[3, 4], [5, 6]])
+
+
 def test_strokes_to_arrays_accepts_xy_and_xyt():
     arrays = strokes_to_arrays([[[0, 1], [2.5, 3, 17]], [[4, 5]]])
     assert [a.shape for a in arrays] == [(2, 2), (1, 2)]

@@ -130,3 +130,22 @@ def test_recognizer_rejects_metadata_that_is_not_json(model_dir):
     (model_dir / "model.json").write_text("{not json")
     with pytest.raises(ModelLoadError, match="not readable JSON"):
         load(model_dir)
+
+
+@pytest.mark.parametrize("k", [1, 2, 5])
+def test_recognizer_top_k_with_alias_labels_matches_brute_force(tmp_path, k):
+    model_dir = tmp_path / "models"
+    write_catalogue(model_dir)
+    labels = [*glyph_labels(SYMBOLS), "latex2e-OT1-_to", "latex2e-OT1-_le"]
+    write_model(model_dir, labels)
+    recognizer = load(model_dir)
+    glyph_of = {s["id"]: s["glyph"] for s in SYMBOLS}
+    for strokes in (PLUS, [[[0, 0], [3, 9], [9, 1]]], [[[5, 5]]]):
+        scores = recognizer.scores(render.render(strokes)[None])[0]
+        best_per_glyph = {}
+        for label, score in zip(labels, scores.tolist(), strict=True):
+            glyph = glyph_of[label]
+            if glyph not in best_per_glyph or score > best_per_glyph[glyph][1]:
+                best_per_glyph[glyph] = (label, score)
+        expected = [label for label, _ in sorted(best_per_glyph.values(), key=lambda entry: -entry[1])[:k]]
+        assert [entry["id"] for entry in recognizer.predict(strokes_to_arrays(strokes), k)] == expected

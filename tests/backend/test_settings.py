@@ -49,3 +49,8 @@ def test_cli_flags_override_environment(monkeypatch):
 
 def test_cli_without_flags_changes_nothing():
     assert parse_arguments([]) == {}
+
+
+def test_settings_refuse_wildcard_cors_origin():
+    with pytest.raises(ValidationError, match="every web page"):
+        Settings(cors_origins=["*"])

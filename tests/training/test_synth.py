@@ -104,10 +104,10 @@ def test_character_ink_draws_a_character_and_refuses_missing_ones() -> None:
 def test_templates_for_uses_every_picture(tmp_path: Path) -> None:
     svg = next((FIXTURES / "previews").glob("*.svg"))
     hershey = (("\\Sigma", [np.array([[10, 0], [0, 0], [5, 5], [0, 10], [10, 10]], dtype=float)]),)
-    pictures = GlyphPictures("g", svg, ("Σ",), hershey)
+    pictures = GlyphPictures("g", (svg,), ("Σ",), hershey)
     origins = [t.origin for t in templates_for(pictures, (DEJAVU,), 64)]
     assert origins == ["hershey:\\Sigma", "preview", "font:DejaVuSans.ttf"]
-    assert templates_for(GlyphPictures("empty", None, ()), (DEJAVU,), 64) == []
+    assert templates_for(GlyphPictures("empty", (), ()), (DEJAVU,), 64) == []
 
 
 def template() -> list[np.ndarray]:

@@ -11,6 +11,7 @@ import dataclasses
 import gzip
 import json
 import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import IO, Any
@@ -62,7 +63,7 @@ def build(config: DataConfig) -> dict[str, Any]:
     if config.detexify_dsn:
         settings["live_database_read_at"] = time.time()  # a live database has no content hash: always rebuild
     inputs = [f for s in streams for f in s.files] + [config.resolve(config.catalogue)] + [Path(f) for f in fonts]
-    inputs += [p.preview for p in pictures_base.values() if p.preview is not None]
+    inputs += [preview for p in pictures_base.values() for preview in p.previews]
     digest = content_hash(inputs, settings)
     output = config.resolve(config.output)
     cached = _cached_summary(output, digest)
@@ -71,9 +72,10 @@ def build(config: DataConfig) -> dict[str, Any]:
         print(f"dataset at {output} is up to date (content hash {digest[:12]}); --force rebuilds it")
         return cached
 
-    staging = output.with_name(output.name + ".building")
-    shutil.rmtree(staging, ignore_errors=True)
-    (staging / "heldout").mkdir(parents=True)
+    # A private staging folder beside the output: concurrent builds never write into each other's files.
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    (staging / "heldout").mkdir()
 
     hershey = _hershey_templates(streams, label_map)
     synthesis = SynthesisSettings(config.synthetic_per_class, config.seed, fonts, config.template_size, augment_config)
@@ -110,7 +112,6 @@ def build(config: DataConfig) -> dict[str, Any]:
     }
     (staging / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
     shutil.rmtree(output, ignore_errors=True)
-    output.parent.mkdir(parents=True, exist_ok=True)
     staging.rename(output)
     print_summary(reports, real.unmapped, rows, output)
     return summary
@@ -140,6 +141,8 @@ def _hershey_templates(streams: list[SourceStream], label_map: LabelMap) -> _Her
     return _HersheyTemplates(templates, unmapped)
 
 
+# Members of a glyph group render alike, but not identically (`\\sqrt{}` has a bar that `\\surd` lacks).
+MAX_PREVIEW_TEMPLATES = 2
 # A letter has up to seven Hershey forms (plain, \mathrm, \mathbf, \mathit, ...); serif and italic ones
 # with their curls would outnumber the plain forms hands draw, so a class keeps the plainest two.
 MAX_HERSHEY_TEMPLATES = 2
@@ -154,11 +157,11 @@ def _hershey_preference(label: str) -> tuple[int, str]:
 def _glyph_pictures(catalogue: Catalogue, catalogue_folder: Path) -> dict[str, GlyphPictures]:
     pictures = {}
     for glyph in catalogue.glyph_classes():
-        members = catalogue.members(glyph)
-        representative = catalogue.entries[glyph]
-        preview = catalogue_folder / representative.preview if representative.preview else None
+        members = sorted(catalogue.members(glyph), key=lambda member: member.id != glyph)  # representative first
+        previews = [catalogue_folder / m.preview for m in members if m.preview]
+        existing = tuple(dict.fromkeys(p for p in previews if p.is_file()))[:MAX_PREVIEW_TEMPLATES]
         characters = tuple(dict.fromkeys(m.unicode for m in members if m.unicode))
-        pictures[glyph] = GlyphPictures(glyph, preview if preview and preview.is_file() else None, characters)
+        pictures[glyph] = GlyphPictures(glyph, existing, characters)
     return pictures
 
 

@@ -72,8 +72,7 @@ def write_preview(dataset: Path, output: Path, classes: list[str] | None = None,
         label = index_of[glyph]
         real = np.flatnonzero((labels == label) & ~synthetic)
         made = np.flatnonzero((labels == label) & synthetic)
-        picks = [rng.choice(real, min(PER_SIDE, len(real)), replace=False) if len(real) else [], made[:0]]
-        picks[1] = rng.choice(made, min(PER_SIDE, len(made)), replace=False) if len(made) else []
+        picks = [rng.choice(found, min(PER_SIDE, len(found)), replace=False) for found in (real, made)]
         axes[row, 0].text(1.0, 0.5, f"{command_of[glyph]}\n{len(real)} real", ha="right", va="center", fontsize=8)
         for side, chosen in enumerate(picks):
             for k in range(PER_SIDE):

@@ -87,7 +87,7 @@ def character_ink(character: str, font_path: str, size: int) -> InkImage | None:
         return None
     font = ImageFont.truetype(font_path, max(4, round(size * size / longer)))
     left, top, right, bottom = font.getbbox(character)
-    image = Image.new("L", (right - left + 2 * MARGIN, bottom - top + 2 * MARGIN), 0)
+    image = Image.new("L", (int(right - left) + 2 * MARGIN, int(bottom - top) + 2 * MARGIN), 0)
     ImageDraw.Draw(image).text((MARGIN - left, MARGIN - top), character, fill=255, font=font)
     return crop_to_ink(np.asarray(image) > 127)
 

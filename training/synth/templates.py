@@ -34,7 +34,7 @@ class GlyphPictures:
     """Everything known about how one class looks; built in the main process, traced in a worker."""
 
     glyph: str
-    preview: Path | None  # the LaTeX preview SVG, if it exists
+    previews: tuple[Path, ...]  # LaTeX preview SVGs of the group's members (the same glyph, other fonts)
     characters: tuple[str, ...]  # its Unicode character(s), from the catalogue
     hershey: tuple[tuple[str, Strokes], ...] = field(default=())  # (hfmath label, strokes)
 
@@ -42,11 +42,12 @@ class GlyphPictures:
 def templates_for(
     pictures: GlyphPictures, fonts: tuple[str, ...], size: int, fonts_per_class: int = 2
 ) -> list[Template]:
-    templates = []
+    templates: list[Template] = []
     for label, strokes in pictures.hershey:
         _add(templates, f"hershey:{label}", polyline_ink(strokes, size))
-    if pictures.preview is not None and pictures.preview.is_file():
-        _add(templates, "preview", svg_ink(pictures.preview, size))
+    for preview in pictures.previews:
+        if preview.is_file():
+            _add(templates, "preview", svg_ink(preview, size))
     used_fonts = 0
     for character in pictures.characters:
         for font in fonts:
