@@ -54,6 +54,8 @@ class Health(BaseModel):
     status: str
     model: ModelInfo
     labels: int
+    # Model labels missing from the catalogue (a catalogue newer than the model): never shown in answers.
+    unlisted_labels: int
     symbols: int
     uptime_s: float
     batching: bool

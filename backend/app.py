@@ -6,6 +6,7 @@ wants a bad model to stop start-up before the server binds its port); requests o
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -40,6 +41,13 @@ def load_state(settings: Settings, metrics: Metrics) -> ServerState:
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ModelLoadError(f"symbol catalogue {catalogue_path} cannot be read: {error}") from None
     recognizer = Recognizer.load(settings.model_dir, catalogue, threads=settings.threads)
+    if recognizer.unlisted_labels:
+        logging.getLogger("texsketch").warning(
+            "texsketch: warning: %d model labels are not in %s and will not be shown: %s",
+            len(recognizer.unlisted_labels),
+            catalogue_path,
+            ", ".join(recognizer.unlisted_labels[:5]),
+        )
     batcher = InferenceBatcher(recognizer.scores, settings.max_batch) if settings.batching else None
     return ServerState(
         settings=settings,

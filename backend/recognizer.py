@@ -20,6 +20,10 @@ from backend.catalogue import Catalogue, Symbol
 from backend.model_card import ModelCard, ModelLoadError, load_model_card
 
 MAX_K = 20
+# A catalogue regenerated after training may have dropped or renamed a few ids: those labels are left out of
+# answers (with a warning) rather than stopping the server. More than this share means the model and the
+# catalogue do not belong together at all.
+MAX_UNLISTED_SHARE = 0.02
 
 
 def create_session(onnx_path: Path, threads: int) -> Any:
@@ -52,12 +56,16 @@ class Recognizer:
         self.card = card
         self._check_io()
         missing = [label for label in card.labels if label not in catalogue.by_id]
-        if missing:
+        if len(missing) > MAX_UNLISTED_SHARE * len(card.labels):
             raise ModelLoadError(
-                f"{len(missing)} model labels are not in the symbol catalogue (first: {missing[:3]}); "
-                "the model and symbols.json do not belong together"
+                f"{len(missing)} of the model's {len(card.labels)} labels are not in the symbol catalogue (first: "
+                f"{missing[:3]}); the model and symbols.json do not belong together"
             )
-        symbols = [catalogue.by_id[label] for label in card.labels]
+        # Labels the catalogue no longer has are never shown: answers rank the listed labels only.
+        self.unlisted_labels = tuple(missing)
+        listed = [index for index, label in enumerate(card.labels) if label in catalogue.by_id]
+        self._listed = np.array(listed, dtype=np.int64) if missing else None
+        symbols = [catalogue.by_id[card.labels[index]] for index in listed]
         # Labels are glyph representatives; two labels of one glyph would show the same symbol twice.
         glyph_numbers: dict[str, int] = {}
         self._glyph_of_label = np.array(
@@ -108,6 +116,8 @@ class Recognizer:
 
     def rank(self, scores: npt.NDArray[np.float32], k: int) -> list[dict[str, Any]]:
         """The top k distinct glyphs of one score row, best first, as API entries."""
+        if self._listed is not None:
+            scores = scores[self._listed]
         k = min(k, len(scores) - self._surplus_labels)
         candidates = min(len(scores), k + self._surplus_labels)
         top = np.argpartition(-scores, candidates - 1)[:candidates]

@@ -8,7 +8,8 @@ The algorithm is written so that a port can match it bit for bit:
    one factor for both axes (aspect ratio kept) so that the longer side spans `HI_RES - 2 * HI_PAD`
    high-resolution pixels, and centre the box on the canvas. A drawing with no extent (one point,
    or all points equal) gets scale 0 and lands as a dot in the middle. A zero-width or zero-height
-   drawing (a vertical or horizontal line) is scaled by its other side and centred.
+   drawing (a vertical or horizontal line) is scaled by its other side and centred. An extent under
+   `MIN_EXTENT` counts as no extent.
    Every step is one IEEE-754 double operation in a fixed order (no fused multiply-add, no sums
    whose order a library may change), so JavaScript numbers give the same values.
 2. Trace. Each segment between consecutive points of a stroke is sampled at `n + 1` evenly spaced
@@ -42,6 +43,9 @@ HI_RES: Final = SIZE * SUPERSAMPLE
 HI_PAD: Final = 8  # margin in high-resolution pixels (2 output pixels): the brush never leaves the canvas
 BRUSH_RADIUS_SQ: Final = 10  # disc of integer offsets, 7 high-res pixels across (about 1.75 output pixels)
 MAX_COUNT: Final = SUPERSAMPLE * SUPERSAMPLE
+# A drawing whose bounding box is smaller than this (in its own units) renders as a dot: no pointer
+# resolves a millionth of a unit, and dividing by a denormal extent would overflow the scale.
+MIN_EXTENT: Final = 1e-6
 
 Stroke = Sequence[Sequence[float]]
 Strokes = Sequence[Stroke]
@@ -111,7 +115,7 @@ def render_point_arrays(arrays: Sequence[npt.NDArray[np.float64]]) -> npt.NDArra
     min_x, min_y = points.min(axis=0)
     max_x, max_y = points.max(axis=0)
     extent = max(max_x - min_x, max_y - min_y)
-    scale = (HI_RES - 2 * HI_PAD) / extent if extent > 0 else 0.0
+    scale = (HI_RES - 2 * HI_PAD) / extent if extent >= MIN_EXTENT else 0.0
     centre_x = (min_x + max_x) / 2
     centre_y = (min_y + max_y) / 2
     half = HI_RES / 2

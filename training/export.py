@@ -120,26 +120,6 @@ def export_onnx(model: Any, path: Path) -> None:
     onnx.save(proto, str(path))
 
 
-def parity_batch(data: Any, count: int = PARITY_SAMPLES) -> np.ndarray:
-    """A fixed batch of real (not synthetic) samples, test split first: the same on every export."""
-    from training import trainset
-
-    real = ~data.synthetic
-    chosen: list[int] = []
-    for split in (trainset.TEST, trainset.VALIDATION, trainset.TRAIN):
-        candidates = np.flatnonzero(real & (data.split == split))
-        chosen += (
-            candidates[np.linspace(0, len(candidates) - 1, min(count, len(candidates))).astype(int)].tolist()
-            if len(candidates)
-            else []
-        )
-        if len(chosen) >= count:
-            break
-    if not chosen:
-        raise ExportError("the training set has no real samples for the parity check")
-    return data.images[np.array(chosen[:count])]
-
-
 def check_parity(model: Any, onnx_path: Path, counts: np.ndarray, labels: list[str]) -> dict[str, Any]:
     """onnxruntime vs PyTorch on the same batch: max abs diff <= tolerance, identical top-5, width = labels."""
     import onnxruntime as ort
@@ -227,12 +207,25 @@ def export(config: ExportConfig) -> dict[str, Any]:
     run_dir = Path(config.run) if config.run else newest_run()
     model, state = load_checkpoint(run_dir)
     labels: list[str] = list(state["classes"])
-    data = trainset.load(config.data or state["config"]["data"])
-    if data.classes != labels:
-        raise ExportError(f"{run_dir} was trained on other classes than the training set holds")
-    if data.meta.get("render") != render.parameters():
+    data_folder = Path(config.data or state["config"]["data"])
+    snapshot = run_dir / "data.json"
+    if config.data or not snapshot.is_file():
+        # No snapshot from training (or another data folder asked for): the training set must still match.
+        data = trainset.load(data_folder)
+        if data.classes != labels:
+            raise ExportError(f"{run_dir} was trained on other classes than {data_folder} holds")
+        description = data.describe()
+        try:
+            parity_images = trainset.fixed_real_batch(data)
+        except ValueError as error:
+            raise ExportError(str(error)) from None
+    else:
+        # What training saved about its data: exports stay possible after the data folder was rebuilt.
+        description = json.loads(snapshot.read_text())
+        parity_images = np.load(run_dir / "parity_images.npy")
+    if description.get("render") != render.parameters():
         raise ExportError(
-            f"the training set was rendered with {data.meta.get('render')}, the renderer now is "
+            f"the training set was rendered with {description.get('render')}, the renderer now is "
             f"{render.parameters()}: rebuild the data and retrain"
         )
     _check_catalogue(labels, Path(config.catalogue))
@@ -250,7 +243,7 @@ def export(config: ExportConfig) -> dict[str, Any]:
             raise ExportError(f"model.onnx is {megabytes:.1f} MB, over the {config.max_megabytes} MB limit")
         if str(Path.cwd().resolve()).encode() in onnx_path.read_bytes():
             raise ExportError("model.onnx still contains a local path")
-        parity = check_parity(model, onnx_path, parity_batch(data), labels)
+        parity = check_parity(model, onnx_path, parity_images, labels)
         sha256 = _sha256(onnx_path)
         card: dict[str, Any] = {
             "format": 1,
@@ -275,7 +268,7 @@ def export(config: ExportConfig) -> dict[str, Any]:
                 "precision": summary.get("precision"),
                 "hardware": summary.get("hardware"),
             },
-            "data": data.describe(),
+            "data": description,
             "metrics": {
                 "validation": _brief(summary.get("validation")),
                 "test": _brief(summary.get("test")),
@@ -283,9 +276,7 @@ def export(config: ExportConfig) -> dict[str, Any]:
             },
         }
         (staging / "model.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n")
-        card["metrics"]["heldout"] = _heldout_metrics(
-            staging, Path(data_folder(config, state)) / "heldout", Path(config.catalogue)
-        )
+        card["metrics"]["heldout"] = _heldout_metrics(staging, data_folder / "heldout", Path(config.catalogue))
         (staging / "model.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n")
         # Install: the ONNX file first, so model.json never names a checksum that is not on disk.
         shutil.move(str(onnx_path), out / "model.onnx")
@@ -295,10 +286,6 @@ def export(config: ExportConfig) -> dict[str, Any]:
             if (run_dir / name).is_file():
                 shutil.copyfile(run_dir / name, out / name)
     return card
-
-
-def data_folder(config: ExportConfig, state: dict[str, Any]) -> str:
-    return config.data or state["config"]["data"]
 
 
 def _brief(split: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -51,15 +51,55 @@ def confused_pairs(
 
 
 _GREEK = {
-    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota", "kappa",
-    "lambda", "mu", "nu", "xi", "pi", "varpi", "rho", "varrho", "sigma", "varsigma", "tau", "upsilon", "phi",
-    "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi",
-    "Psi", "Omega",
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "varepsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "vartheta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "pi",
+    "varpi",
+    "rho",
+    "varrho",
+    "sigma",
+    "varsigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "varphi",
+    "chi",
+    "psi",
+    "omega",
+    "Gamma",
+    "Delta",
+    "Theta",
+    "Lambda",
+    "Xi",
+    "Pi",
+    "Sigma",
+    "Upsilon",
+    "Phi",
+    "Psi",
+    "Omega",
 }
-_RELATIONS = re.compile(r"^(<|>|=|_(n?eq|leq?|geq?|ll|gg|ne|neq|sim|simeq|approx|cong|equiv|propto|prec|succ|"
-                        r"subset|supset|subseteq|supseteq|in|ni|notin|perp|parallel|mid|models|vdash|dashv))$")
-_OPERATORS = re.compile(r"^(\+|-|/|\*|_(times|div|pm|mp|cdot|ast|star|circ|bullet|oplus|ominus|otimes|oslash|odot|"
-                        r"cup|cap|wedge|vee|setminus|sum|prod|int|oint|iint|iiint|sqrt\{\}|surd|nabla|partial))$")
+_RELATIONS = re.compile(
+    r"^(<|>|=|_(n?eq|leq?|geq?|ll|gg|ne|neq|sim|simeq|approx|cong|equiv|propto|prec|succ|"
+    r"subset|supset|subseteq|supseteq|in|ni|notin|perp|parallel|mid|models|vdash|dashv))$"
+)
+_OPERATORS = re.compile(
+    r"^(\+|-|/|\*|_(times|div|pm|mp|cdot|ast|star|circ|bullet|oplus|ominus|otimes|oslash|odot|"
+    r"cup|cap|wedge|vee|setminus|sum|prod|int|oint|iint|iiint|sqrt\{\}|surd|nabla|partial))$"
+)
 
 
 def family_of(class_id: str) -> str:

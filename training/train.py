@@ -281,6 +281,10 @@ def train(config: TrainConfig) -> Path:
     epoch_length = config.samples_per_epoch or len(train_indices)
     steps_per_epoch = max(1, epoch_length // process.world_size // config.batch_size)
     total_steps = steps_per_epoch * config.epochs
+    if process.is_main and not config.resume:
+        # What the export needs from the data, saved now: the data folder may be rebuilt while this run trains.
+        (run_dir / "data.json").write_text(json.dumps(data.describe(), indent=1) + "\n")
+        np.save(run_dir / "parity_images.npy", trainset.fixed_real_batch(data))
     images = torch.from_numpy(np.ascontiguousarray(data.images))
     labels = torch.from_numpy(data.labels)
 

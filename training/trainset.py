@@ -53,6 +53,7 @@ class TrainSet:
             "splits": counts,
             "split_rule": self.meta.get("splits"),
             "sources": self.sources,
+            "render": self.meta.get("render"),
             "summary": self.meta.get("summary"),
         }
 
@@ -130,3 +131,20 @@ def epoch_order(
     order = candidates[rng.choice(len(candidates), size=length, replace=True, p=weights)]
     usable = length - length % world_size
     return order[rank:usable:world_size]
+
+
+def fixed_real_batch(data: TrainSet, count: int = 256) -> npt.NDArray[np.uint8]:
+    """A fixed batch of real (not synthetic) samples, test split first, spread evenly over each split: the
+    export's parity check runs on it. The same data gives the same batch on every call."""
+    real = ~data.synthetic
+    chosen: list[int] = []
+    for split in (TEST, VALIDATION, TRAIN):
+        candidates = np.flatnonzero(real & (data.split == split))
+        if len(candidates):
+            spread = np.linspace(0, len(candidates) - 1, min(count, len(candidates))).astype(int)
+            chosen += candidates[spread].tolist()
+        if len(chosen) >= count:
+            break
+    if not chosen:
+        raise ValueError("the training set has no real samples for the parity check")
+    return np.ascontiguousarray(data.images[np.array(chosen[:count])])

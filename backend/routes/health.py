@@ -19,6 +19,7 @@ async def health(request: Request) -> dict:
         "status": "ok",
         "model": state.recognizer.model_info,
         "labels": state.recognizer.label_count,
+        "unlisted_labels": len(state.recognizer.unlisted_labels),
         "symbols": len(state.catalogue.by_id),
         "uptime_s": round(time.monotonic() - state.started, 3),
         "batching": state.batcher is not None,

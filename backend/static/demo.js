@@ -16,6 +16,8 @@ const emptyNote = document.getElementById("empty");
 const queryInput = document.getElementById("query");
 const foundList = document.getElementById("found");
 const toast = document.getElementById("toast");
+const shareSwitch = document.getElementById("share");
+const SHARE_KEY = "texsketch.shareFeedback";
 
 /** Strokes as the API takes them: [[[x, y, t], ...], ...], in CSS pixels, t in ms since the first point. */
 const strokes = [];
@@ -25,6 +27,8 @@ let startTime = 0;
 let debounceTimer = 0;
 let requestSerial = 0;
 let inFlight = null;
+/** The drawing behind the candidates on screen, what was shown and by which model: a feedback sample. */
+let answered = null;
 
 // --- drawing ----------------------------------------------------------------------------------
 
@@ -97,12 +101,18 @@ function undo() {
   if (activePointer !== null) return;
   strokes.pop();
   redraw();
-  strokes.length ? predict() : showCandidates([]);
+  if (strokes.length) {
+    predict();
+  } else {
+    answered = null;
+    showCandidates([]);
+  }
 }
 
 function clear() {
   if (activePointer !== null) return;
   strokes.length = 0;
+  answered = null;
   redraw();
   showCandidates([]);
 }
@@ -133,11 +143,12 @@ async function predict() {
   document.body.dataset.requested = String(serial); // lets tests (and curious users) see what is shown
   if (inFlight) inFlight.abort(); // only the newest drawing matters
   inFlight = new AbortController();
+  const body = JSON.stringify({ strokes, k: TOP_K });
   try {
     const response = await fetch("/predict", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ strokes, k: TOP_K }),
+      body,
       signal: inFlight.signal,
     });
     const answer = await response.json();
@@ -145,6 +156,11 @@ async function predict() {
     if (!response.ok) throw new Error(describeError(answer));
     setStatus("");
     showCandidates(answer.predictions);
+    answered = {
+      strokes: JSON.parse(body).strokes,
+      shown: answer.predictions.map((prediction) => prediction.id),
+      modelVersion: answer.model.version,
+    };
     candidateList.dataset.answered = String(serial);
     candidateList.dataset.strokes = String(strokeCount);
     document.getElementById("model").textContent = `model ${answer.model.version}`;
@@ -233,7 +249,10 @@ function showCandidates(predictions) {
     bar.append(fill);
     score.append(bar);
     button.append(previewBox(prediction), text, score);
-    button.addEventListener("click", () => copyCommand(prediction.command));
+    button.addEventListener("click", () => {
+      copyCommand(prediction.command);
+      sendFeedback(prediction.id);
+    });
     const item = document.createElement("li");
     item.append(button);
     return item;
@@ -259,6 +278,37 @@ async function copyCommand(command) {
   toast.hidden = false;
   clearTimeout(copyCommand.timer);
   copyCommand.timer = setTimeout(() => (toast.hidden = true), 1800);
+}
+
+// --- feedback (opt-in, off by default; see backend/feedback/README.md) --------------------------
+
+shareSwitch.checked = localStorage.getItem(SHARE_KEY) === "on";
+shareSwitch.addEventListener("change", () => localStorage.setItem(SHARE_KEY, shareSwitch.checked ? "on" : "off"));
+
+async function sendFeedback(chosenId) {
+  if (!shareSwitch.checked || !answered) return;
+  const sample = { ...answered, chosenId };
+  const body = JSON.stringify({
+    strokes: sample.strokes,
+    chosen_id: sample.chosenId,
+    shown: sample.shown,
+    model_version: sample.modelVersion,
+    client: "demo",
+  });
+  // One key per sample: a retry after a 503 is stored once.
+  const headers = { "content-type": "application/json", "idempotency-key": crypto.randomUUID() };
+  document.body.dataset.feedback = "sending";
+  try {
+    let response = await fetch("/feedback", { method: "POST", headers, body });
+    if (response.status === 503) {
+      const wait = Math.min(5, Number(response.headers.get("retry-after")) || 1);
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      response = await fetch("/feedback", { method: "POST", headers, body });
+    }
+    document.body.dataset.feedback = String(response.status);
+  } catch {
+    document.body.dataset.feedback = "failed"; // silent for the user: feedback is a favour, not a feature
+  }
 }
 
 // --- search -----------------------------------------------------------------------------------
@@ -301,7 +351,10 @@ async function search() {
       command.textContent = symbol.command;
       text.append(command, metaLine(symbol));
       button.append(previewBox(symbol), text);
-      button.addEventListener("click", () => copyCommand(symbol.command));
+      button.addEventListener("click", () => {
+        copyCommand(symbol.command);
+        sendFeedback(symbol.id); // after a wrong guess, the symbol found by name is the right label
+      });
       const item = document.createElement("li");
       item.append(button);
       return item;

@@ -10,6 +10,7 @@ export const HI_RES = SIZE * SUPERSAMPLE;
 export const HI_PAD = 8;
 export const BRUSH_RADIUS_SQ = 10;
 export const MAX_COUNT = SUPERSAMPLE * SUPERSAMPLE;
+export const MIN_EXTENT = 1e-6;
 
 const BRUSH_REACH = Math.floor(Math.sqrt(BRUSH_RADIUS_SQ));
 const BRUSH = (() => {
@@ -57,7 +58,7 @@ export function renderCounts(strokes) {
     }
   });
   const extent = Math.max(maxX - minX, maxY - minY);
-  const scale = extent > 0 ? (HI_RES - 2 * HI_PAD) / extent : 0;
+  const scale = extent >= MIN_EXTENT ? (HI_RES - 2 * HI_PAD) / extent : 0;
   const centreX = (minX + maxX) / 2;
   const centreY = (minY + maxY) / 2;
   const half = HI_RES / 2;

@@ -123,17 +123,17 @@ test('chromium_undo_and_clear_change_the_drawing', { skip }, async () => {
   await openPanel(session);
   const plus = drawings.findIndex((d) => d.strokes.length >= 2);
   const shown = await drawFixture(page, plus);
-  assert.equal(shown.strokes, drawings[plus].strokes.length);
+  assert.equal(shown.strokes, drawings[plus].strokes.length, `strokes drawn: ${JSON.stringify(shown)}`);
   await clickInPanel(page, '.undo');
   const undone = await waitForPanel(
     page,
     (s) => s.strokes === drawings[plus].strokes.length - 1 && s.answers > shown.answers && s.state === 'ready',
     'the undone drawing to be recognized again',
   );
-  assert.equal(undone.candidates.length, 5, 'the rest of the drawing is recognized again');
+  assert.equal(undone.candidates.length, 5, `the rest of the drawing is recognized again: ${JSON.stringify(undone)}`);
   await clickInPanel(page, '.clear');
   const cleared = await waitForPanel(page, (s) => s.strokes === 0, 'clear');
-  assert.equal(cleared.state, 'empty');
+  assert.equal(cleared.state, 'empty', JSON.stringify(cleared));
   assert.equal(cleared.candidates.length, 0);
 });
 

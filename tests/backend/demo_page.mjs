@@ -27,7 +27,11 @@ try {
   const pageErrors = [];
   page.on("pageerror", (error) => pageErrors.push(String(error)));
   const predictRequests = [];
-  page.on("request", (request) => request.url().endsWith("/predict") && predictRequests.push(request.postDataJSON()));
+  const feedbackRequests = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith("/predict")) predictRequests.push(request.postDataJSON());
+    if (request.url().endsWith("/feedback")) feedbackRequests.push({ body: request.postDataJSON(), headers: request.headers() });
+  });
   await page.goto(url);
   const box = await page.locator("#pad").boundingBox();
   assert.ok(box.width > 200, "the canvas is laid out");
@@ -69,6 +73,21 @@ try {
   report.clipboard = await page.evaluate(() => navigator.clipboard.readText());
   assert.equal(report.clipboard, commands[1]);
   assert.equal(report.toast, `Copied ${commands[1]}`);
+  assert.equal(feedbackRequests.length, 0, "feedback is off by default: nothing is sent");
+
+  // Opt in, pick the first candidate: one anonymous sample goes to POST /feedback.
+  await page.check("#share");
+  await candidates.nth(0).click();
+  await page.waitForFunction(() => document.body.dataset.feedback === "201", null, { timeout: 10000 });
+  assert.equal(feedbackRequests.length, 1);
+  const sample = feedbackRequests[0];
+  assert.equal(sample.body.client, "demo");
+  assert.equal(sample.body.shown.length, 5);
+  assert.equal(sample.body.chosen_id, sample.body.shown[0]);
+  assert.deepEqual(sample.body.strokes, last.strokes);
+  assert.match(sample.headers["idempotency-key"], /^[0-9a-f-]{36}$/);
+  assert.deepEqual(Object.keys(sample.body).sort(), ["chosen_id", "client", "model_version", "shown", "strokes"]);
+  report.feedback = sample.body.chosen_id;
 
   // Undo removes one stroke and predicts again; Clear empties the list.
   await page.click("#undo");

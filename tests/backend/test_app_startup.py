@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.backend.live_server import REPO_ROOT, free_port, live_server, server_command
-from tests.backend.model_fixtures import SYMBOLS, glyph_labels, write_catalogue, write_model, write_model_dir
+from tests.backend.model_fixtures import SYMBOLS, glyph_labels, symbol, write_catalogue, write_model, write_model_dir
 
 
 def start_and_fail(model_dir):
@@ -79,3 +79,18 @@ def test_startup_with_two_workers_serves_the_same_answers(tmp_path):
     with live_server(model_dir, "--workers", "2") as server:
         answers = {httpx.post(f"{server.url}/predict", json=drawing).text for _ in range(20)}
     assert len(answers) == 1
+
+
+def test_startup_warns_about_labels_the_catalogue_no_longer_has_and_serves(tmp_path):
+    model_dir = tmp_path / "models"
+    extra = [symbol(f"latex2e-OT1-_g{i}", f"\\g{i}", [f"g {i}"]) for i in range(60)]
+    write_catalogue(model_dir, [*SYMBOLS, *extra])
+    write_model(model_dir, [*glyph_labels(SYMBOLS), "latex2e-OT1-_gone", *(s["id"] for s in extra)])
+    with live_server(model_dir) as server:
+        health = httpx.get(f"{server.url}/health").json()
+        answer = httpx.post(f"{server.url}/predict", json={"strokes": [[[0, 0], [9, 9]]], "k": 20}).json()
+        server.process.terminate()
+        output = server.process.stdout.read()
+    assert health["unlisted_labels"] == 1
+    assert "latex2e-OT1-_gone" not in [p["id"] for p in answer["predictions"]]
+    assert "1 model labels are not in" in output and "latex2e-OT1-_gone" in output

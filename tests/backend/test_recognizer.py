@@ -8,7 +8,7 @@ from backend.catalogue import load_catalogue
 from backend.drawing import strokes_to_arrays
 from backend.model_card import ModelLoadError, load_model_card
 from backend.recognizer import Recognizer
-from tests.backend.model_fixtures import SYMBOLS, glyph_labels, write_catalogue, write_model, write_model_dir
+from tests.backend.model_fixtures import SYMBOLS, glyph_labels, symbol, write_catalogue, write_model, write_model_dir
 
 PLUS = [[[0, 5], [10, 5]], [[5, 0], [5, 10]]]
 
@@ -122,7 +122,7 @@ def test_recognizer_rejects_labels_missing_from_catalogue(tmp_path):
     model_dir = tmp_path / "models"
     write_catalogue(model_dir)
     write_model(model_dir, [*glyph_labels(SYMBOLS), "nopackage-OT1-_nothing"])
-    with pytest.raises(ModelLoadError, match="not in the symbol catalogue"):
+    with pytest.raises(ModelLoadError, match="1 of the model's 10 labels are not in the symbol catalogue"):
         load(model_dir)
 
 
@@ -149,3 +149,20 @@ def test_recognizer_top_k_with_alias_labels_matches_brute_force(tmp_path, k):
                 best_per_glyph[glyph] = (label, score)
         expected = [label for label, _ in sorted(best_per_glyph.values(), key=lambda entry: -entry[1])[:k]]
         assert [entry["id"] for entry in recognizer.predict(strokes_to_arrays(strokes), k)] == expected
+
+
+def test_recognizer_leaves_out_a_few_labels_the_catalogue_no_longer_has(tmp_path):
+    model_dir = tmp_path / "models"
+    extra = [symbol(f"latex2e-OT1-_g{i}", f"\\g{i}", [f"g {i}"]) for i in range(60)]
+    write_catalogue(model_dir, [*SYMBOLS, *extra])
+    labels = [*glyph_labels(SYMBOLS), "latex2e-OT1-_gone", *(s["id"] for s in extra)]
+    write_model(model_dir, labels)
+    recognizer = load(model_dir)
+    assert recognizer.unlisted_labels == ("latex2e-OT1-_gone",)
+    gone = labels.index("latex2e-OT1-_gone")
+    for strokes in (PLUS, [[[0, 0], [3, 9], [9, 1]]], [[[5, 5]]]):
+        scores = recognizer.scores(render.render(strokes)[None])[0]
+        scores_listed = np.delete(scores, gone)
+        listed = [label for label in labels if label != "latex2e-OT1-_gone"]
+        expected = [listed[i] for i in np.argsort(-scores_listed, kind="stable")[:20]]
+        assert [entry["id"] for entry in recognizer.predict(strokes_to_arrays(strokes), 20)] == expected

@@ -34,6 +34,8 @@ def _synthetic_cases() -> list[dict]:
         {"name": "many strokes", "strokes": many},
         {"name": "points with timestamps", "strokes": [[[10, 10, 0], [20, 40, 16], [30, 10, 33]], [[12, 25, 100], [28, 25, 120]]]},
         {"name": "fractional circle", "strokes": [circle]},
+        {"name": "sub-resolution drawing (denormal extent) is a dot", "strokes": [[[0, 0], [1e-320, 5e-321]]]},
+        {"name": "tiny but resolvable drawing", "strokes": [[[0, 0], [2e-6, 3e-6]]]},
         {"name": "dot beside a line", "strokes": [[[0, 0], [0, 60]], [[20, 30]]]},
     ]
 

@@ -16,7 +16,7 @@ import torch
 from backend.render import parameters
 from tests.training.tiny_trainset import CLASSES, shared_folder, train_tiny_run, write_tiny_trainset
 from training import models, trainset
-from training.export import ExportConfig, ExportError, check_parity, export, export_onnx, parity_batch
+from training.export import ExportConfig, ExportError, check_parity, export, export_onnx
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_export_onnx_every_model_matches_pytorch(name: str, tmp_path: Path, data
     model = models.build(name, len(CLASSES)).eval()
     path = tmp_path / "model.onnx"
     export_onnx(model, path)
-    parity = check_parity(model, path, parity_batch(trainset.load(dataset)), CLASSES)
+    parity = check_parity(model, path, trainset.fixed_real_batch(trainset.load(dataset)), CLASSES)
     assert parity["max_abs_diff"] <= 1e-4
     assert parity["top5_identical"]
 
@@ -54,7 +54,7 @@ def test_check_parity_fails_for_other_weights(tmp_path: Path, dataset: Path) -> 
     torch.manual_seed(1)
     other = models.build("lenet5", len(CLASSES)).eval()
     with pytest.raises(ExportError, match="parity failed"):
-        check_parity(other, path, parity_batch(trainset.load(dataset)), CLASSES)
+        check_parity(other, path, trainset.fixed_real_batch(trainset.load(dataset)), CLASSES)
 
 
 def test_check_parity_fails_when_labels_do_not_match_the_output(tmp_path: Path, dataset: Path) -> None:
@@ -62,7 +62,7 @@ def test_check_parity_fails_when_labels_do_not_match_the_output(tmp_path: Path, 
     path = tmp_path / "model.onnx"
     export_onnx(model, path)
     with pytest.raises(ExportError, match="labels"):
-        check_parity(model, path, parity_batch(trainset.load(dataset)), [*CLASSES, "latex2e-OT1-_alpha"])
+        check_parity(model, path, trainset.fixed_real_batch(trainset.load(dataset)), [*CLASSES, "latex2e-OT1-_alpha"])
 
 
 @pytest.mark.slow

@@ -3,7 +3,8 @@ export const PANEL_CSS = `
 :host { all: initial; }
 [hidden] { display: none !important; }
 .panel {
-  position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; width: 292px;
+  /* Anchored at the top: the candidate list grows downwards, so the canvas never moves under the pen. */
+  position: fixed; right: 20px; top: 76px; max-height: calc(100vh - 96px); overflow: hidden auto; z-index: 2147483000; width: 292px;
   font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328;
   background: #fff; border: 1px solid #c8ccd1; border-radius: 10px; box-shadow: 0 8px 28px rgba(0,0,0,.22);
   padding: 10px; box-sizing: border-box; outline: none; user-select: none; -webkit-user-select: none;
@@ -22,14 +23,14 @@ button:hover { background: #eceff3; }
 .settings select, .settings input { font: inherit; min-width: 0; }
 .settings-note[data-kind="error"] { color: #b42318; }
 .close { border: none; background: none; font-size: 17px; line-height: 1; padding: 2px 6px; }
-canvas { display: block; width: 270px; height: 190px; border: 1px dashed #9aa3ad; border-radius: 6px; background: #fcfcfd;
+canvas { display: block; box-sizing: border-box; width: 100%; height: 190px; border: 1px dashed #9aa3ad; border-radius: 6px; background: #fcfcfd;
   touch-action: none; cursor: crosshair; }
 .tools { display: flex; gap: 6px; align-items: center; margin: 7px 0 4px; }
 .tools .keys { margin-left: auto; font-size: 11px; color: #6b7280; }
 .status { min-height: 17px; font-size: 12px; color: #4b5563; }
 .status[data-kind="error"] { color: #b42318; }
 .status[data-kind="notice"] { color: #8a5a00; }
-ol { list-style: none; margin: 4px 0 0; padding: 0; }
+ol { list-style: none; margin: 4px 0 0; padding: 0; min-height: 214px; }
 li + li { margin-top: 3px; }
 .candidate { display: grid; grid-template-columns: 18px 44px 1fr auto; align-items: center; gap: 8px; width: 100%;
   text-align: left; padding: 3px 6px; background: #fff; }

@@ -21,6 +21,8 @@ export const latencies = { server: [], offline: [] };
 export async function drawFixture(page, index) {
   const [width, height] = await canvasSize(page);
   const shown = await drawAndRecognize(page, fitInto(drawings[index].strokes, width, height));
+  // Every stroke must land on the canvas (a panel that moves while it is drawn on would lose some).
+  assert.equal(shown.strokes, drawings[index].strokes.length, `strokes of the drawn ${drawings[index].label}`);
   if (shown.state === 'ready' && shown.statusKind !== 'notice') latencies[shown.answeredBy]?.push(shown.latencyMs);
   return shown;
 }
