@@ -8,7 +8,15 @@ import { backendMissing, startBackend } from './support/backend.mjs';
 import { buildForTest } from './support/extension-build.mjs';
 import { startPageServer } from './support/page-server.mjs';
 import { clickInPanel, editorState, panelState, waitForEditor, waitForPanel } from './support/panel-driver.mjs';
-import { drawFixture, insertAndCheck, openPanel, reportLatencies, xInMath } from './support/scenario.mjs';
+import {
+  drawFixture,
+  insertAndCheck,
+  openPanel,
+  packageHint,
+  reportLatencies,
+  undoAndClear,
+  xInMath,
+} from './support/scenario.mjs';
 import { startAll } from './support/start-all.mjs';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
@@ -99,6 +107,10 @@ test('firefox_keys_1_to_5_insert_at_the_caret', { skip }, async () => {
   const caret = (await editorState(page)).doc.indexOf('\\end{document}');
   await insertAndCheck(page, { index: 1, useKey: true, selection: [caret, caret] });
 });
+
+test('firefox_undo_and_clear_change_the_drawing', { skip }, () => undoAndClear(session));
+
+test('firefox_package_hint_offers_usepackage_after_documentclass', { skip }, () => packageHint(session));
 
 test('firefox_offline_mode_answers_from_the_shipped_model', { skip }, async () => {
   await setOptions({ mode: 'offline' });

@@ -154,9 +154,14 @@ export class Panel {
       if (event.button !== 0 && event.pointerType === 'mouse') return;
       event.preventDefault();
       this.root.focus();
-      this.canvas.setPointerCapture?.(event.pointerId);
+      try {
+        this.canvas.setPointerCapture(event.pointerId); // keep the stroke when the pen leaves the canvas
+      } catch {
+        // a pointer the browser no longer tracks: draw without capture
+      }
       if (!this.recorder.begin(...position(event), event.pointerId)) return;
       delete this.root.dataset.latencyMs; // a new measurement starts with this stroke
+      this.root.dataset.pointerType = event.pointerType; // mouse, pen or touch: shown to tests and devtools
       this.#changed();
     });
     this.canvas.addEventListener('pointermove', (event) => {
@@ -340,6 +345,7 @@ export class Panel {
     const button = this.doc.createElement('button');
     button.className = 'candidate';
     button.dataset.command = prediction.command;
+    button.dataset.package = prediction.package ?? '';
     button.title = `Insert ${prediction.command} (${index + 1})`;
     button.addEventListener('mousedown', (e) => e.preventDefault());
     button.addEventListener('click', () => this.choose(index));

@@ -23,6 +23,7 @@ export async function drawFixture(page, index) {
   const shown = await drawAndRecognize(page, fitInto(drawings[index].strokes, width, height));
   // Every stroke must land on the canvas (a panel that moves while it is drawn on would lose some).
   assert.equal(shown.strokes, drawings[index].strokes.length, `strokes of the drawn ${drawings[index].label}`);
+  assert.equal(shown.pointerType, 'mouse');
   if (shown.state === 'ready' && shown.statusKind !== 'notice') latencies[shown.answeredBy]?.push(shown.latencyMs);
   return shown;
 }
@@ -86,4 +87,54 @@ function CSS_ESCAPE(text) {
 export function xInMath(doc) {
   const at = doc.indexOf('$x  y$') + 1;
   return [at, at + 1];
+}
+
+/** Undo removes the last stroke and the rest is recognized again; Clear empties drawing and candidates. */
+export async function undoAndClear(session) {
+  const { page } = session;
+  await openPanel(session);
+  const index = drawings.findIndex((d) => d.strokes.length >= 2);
+  const count = drawings[index].strokes.length;
+  const shown = await drawFixture(page, index);
+  await clickInPanel(page, '.undo');
+  const undone = await waitForPanel(
+    page,
+    (s) => s.strokes === count - 1 && s.answers > shown.answers && s.state === 'ready',
+    'the undone drawing to be recognized again',
+  );
+  assert.equal(undone.candidates.length, 5, `the rest of the drawing is recognized again: ${JSON.stringify(undone)}`);
+  await clickInPanel(page, '.clear');
+  const cleared = await waitForPanel(page, (s) => s.strokes === 0, 'clear');
+  assert.equal(cleared.state, 'empty', JSON.stringify(cleared));
+  assert.equal(cleared.candidates.length, 0);
+}
+
+/**
+ * Insert a candidate whose package the test document does not load: the hint names it, and its button adds
+ * `\usepackage{...}` right after `\documentclass`. Real drawings give real candidates, so the drawing is
+ * searched for, not assumed.
+ */
+export async function packageHint(session) {
+  const { page } = session;
+  await openPanel(session);
+  const loaded = ['amsmath'];
+  let found = null;
+  for (let i = 0; i < drawings.length && !found; i++) {
+    const shown = await drawFixture(page, i);
+    const index = shown.candidates.findIndex((c) => c.pkg && !loaded.includes(c.pkg));
+    if (index !== -1) found = { index, pkg: shown.candidates[index].pkg };
+  }
+  assert.ok(found, 'some real drawing has a candidate that needs a package');
+  const caret = (await editorState(page)).doc.indexOf('\\end{document}');
+  const { panel } = await insertAndCheck(page, { index: found.index, selection: [caret, caret] });
+  const hinted = panel.hint ? panel : await waitForPanel(page, (s) => s.hint !== null, 'the package hint');
+  assert.equal(hinted.hintPkg, found.pkg);
+  assert.ok(hinted.hint.includes(`\\usepackage{${found.pkg}}`), hinted.hint);
+  await clickInPanel(page, '.add-package');
+  let doc;
+  for (let i = 0; i < 50 && !doc?.includes(`\\usepackage{${found.pkg}}`); i++) {
+    doc = (await editorState(page)).doc;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+  assert.ok(doc.startsWith(`\\documentclass[11pt]{article}\n\\usepackage{${found.pkg}}\n\\usepackage{amsmath}`), doc);
 }
