@@ -106,7 +106,8 @@ train-export: $(VENV)/.test
 eval: $(VENV)/.test
 	$(PY) -m training.evaluate --model models --data $(or $(DATA),$(HELDOUT),$(error no held-out files: run make data or pass DATA=file.jsonl.gz))
 
-bench: $(VENV)/.test
+# Needs wrk (Debian, via system-deps) for the HTTP load; see backend/README.md "Speed".
+bench: system-deps $(VENV)/.test
 	$(PY) -m backend.bench_render --crohme $(DATA_ROOT)/crohme2014-isolated/samples.jsonl.gz
 	cd extension && node bench/render.bench.mjs $(abspath $(DATA_ROOT))/crohme2014-isolated/samples.jsonl.gz
 	$(PY) -m backend.bench_server --crohme $(DATA_ROOT)/crohme2014-isolated/samples.jsonl.gz

@@ -36,12 +36,13 @@ let worker;
 let extensionId;
 let page;
 
-async function setOptions({ mode, serverUrl }) {
+async function setOptions({ mode, serverUrl, sendFeedback }) {
   const options = await context.newPage();
   await options.goto(`chrome-extension://${extensionId}/options/options.html`);
   await options.waitForFunction(() => document.querySelector('input[name=serverUrl]').value !== '');
   await options.check(`input[name=mode][value=${mode}]`);
   if (serverUrl) await options.fill('input[name=serverUrl]', serverUrl);
+  if (sendFeedback !== undefined) await options.setChecked('input[name=sendFeedback]', sendFeedback);
   await options.click('button[type=submit]');
   await options.waitForFunction(() => document.getElementById('saved').textContent.startsWith('Saved'));
   await options.close();
@@ -87,7 +88,8 @@ before(async () => {
   });
   worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   extensionId = new URL(worker.url()).host;
-  page = context.pages()[0] ?? (await context.newPage());
+  // A tab of our own: the first one may be taken over by the options page the extension opens on install.
+  page = await context.newPage();
   await page.goto(pageServer.projectUrl);
   await waitForEditor(page);
   await setOptions({ mode: 'server', serverUrl: backend.url });
@@ -121,12 +123,28 @@ test('chromium_drawing_shows_server_candidates_and_click_replaces_the_selection'
   }
 });
 
-test('chromium_keys_1_to_5_insert_at_the_caret', { skip }, async () => {
+async function feedbackStats() {
+  return (await fetch(`${backend.url}/feedback/stats`)).json();
+}
+
+// Also the opt-in feedback: the insertion above happened with the switch off (the default) and stored nothing;
+// with it on, the inserted candidate becomes one row in the real backend's (temporary SQLite) database.
+test('chromium_keys_1_to_5_insert_at_the_caret_and_send_feedback_when_switched_on', { skip }, async () => {
+  assert.equal((await feedbackStats()).total, 0, 'nothing is sent with the switch off');
+  await setOptions({ mode: 'server', sendFeedback: true });
   await openPanel(session);
   const shown = await drawFixture(page, 3);
   assert.equal(shown.answeredBy, 'server');
   const caret = (await editorState(page)).doc.indexOf('\\end{document}');
   await insertAndCheck(page, { index: 2, useKey: true, selection: [caret, caret] });
+  let stats = await feedbackStats();
+  for (let i = 0; i < 100 && stats.total === 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stats = await feedbackStats();
+  }
+  assert.equal(stats.total, 1, JSON.stringify(stats));
+  assert.deepEqual(stats.per_symbol, [{ id: shown.candidates[2].id, count: 1 }]);
+  assert.deepEqual(stats.chosen_rank, { 3: 1 });
 });
 
 // Real pen and touch input through the DevTools protocol (what a tablet or touch screen sends), not synthetic
@@ -193,7 +211,11 @@ test('chromium_offline_mode_answers_from_the_shipped_model', { skip }, async () 
     assert.ok(shown.candidates.every((c) => c.hasPreview), 'offline candidates show the bundled previews');
   }
   const caret = (await editorState(page)).doc.indexOf('\\end{document}');
+  const stored = (await feedbackStats()).total; // the switch is still on: the package hint test inserted too
   await insertAndCheck(page, { index: 0, selection: [caret, caret] });
+  // Offline mode promises that nothing leaves the browser, feedback switch or not.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.equal((await feedbackStats()).total, stored, 'offline mode sends no feedback');
 });
 
 test('chromium_offline_top5_in_the_service_worker_equals_the_server', { skip }, async () => {

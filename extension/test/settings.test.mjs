@@ -33,3 +33,12 @@ test('withDefaults_repairs_unknown_modes', () => {
   assert.equal(withDefaults({ mode: 'telepathy' }).mode, DEFAULTS.mode);
   assert.equal(withDefaults(undefined).serverUrl, 'http://127.0.0.1:8000');
 });
+
+test('withDefaults_sendFeedback_is_off_unless_stored_as_true', () => {
+  assert.equal(DEFAULTS.sendFeedback, false);
+  assert.equal(withDefaults(undefined).sendFeedback, false);
+  assert.equal(withDefaults({ sendFeedback: true }).sendFeedback, true);
+  for (const value of ['true', 1, 'yes', {}, null]) {
+    assert.equal(withDefaults({ sendFeedback: value }).sendFeedback, false, `stored ${JSON.stringify(value)}`);
+  }
+});

@@ -3,6 +3,7 @@
 // It owns the network (server mode) and the wasm model (offline mode), and opens the panel in the active tab.
 import * as ort from './ort/ort.wasm.bundle.min.mjs';
 import { OfflineRecognizer } from './offline-recognizer.js';
+import { FeedbackSender } from './feedback-sender.js';
 import { Recognition } from './recognition.js';
 import { createRouter } from './router.js';
 import { syncHostScripts } from './host-scripts.js';
@@ -33,6 +34,7 @@ function offline() {
 
 const settings = () => loadSettings(api.storage);
 const recognition = new Recognition({ settings, offline, bundledUrl: (path) => api.runtime.getURL(`model/${path}`) });
+const feedback = new FeedbackSender({ settings, client: `extension/${api.runtime.getManifest().version}` });
 
 async function status() {
   const current = await settings();
@@ -50,6 +52,7 @@ const route = createRouter({
   recognition,
   status,
   syncHosts: async () => syncHostScripts(api, (await settings()).overleafHosts),
+  feedback,
 });
 
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -79,4 +82,4 @@ api.runtime.onInstalled.addListener(({ reason }) => {
 api.permissions.onRemoved?.addListener(() => route({ type: SYNC_HOSTS }));
 
 // Test and debugging hook: lets the e2e suite and a developer console open the panel without a toolbar click.
-globalThis.texsketch = { togglePanel, recognition, offline };
+globalThis.texsketch = { togglePanel, recognition, offline, feedback };

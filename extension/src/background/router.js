@@ -1,20 +1,36 @@
 // Messages from content scripts and the options page -> answers. Kept apart from the browser wiring
 // (background/index.js) so Node tests drive it with a real Recognition.
-import { GET_STATUS, MessageError, parseRecognize, RECOGNIZE, SYNC_HOSTS, WARM_UP } from '../shared/messages.js';
+import {
+  FEEDBACK,
+  GET_STATUS,
+  MessageError,
+  parseFeedback,
+  parseRecognize,
+  RECOGNIZE,
+  SYNC_HOSTS,
+  WARM_UP,
+} from '../shared/messages.js';
 
 /**
  * @param {object} deps
  * @param {import('./recognition.js').Recognition} deps.recognition
  * @param {() => Promise<object>} [deps.status] what the options page shows (mode, server health)
  * @param {() => Promise<object>} [deps.syncHosts] re-register content scripts for self-hosted Overleaf
+ * @param {import('./feedback-sender.js').FeedbackSender} [deps.feedback] sends picks when the user opted in
  */
-export function createRouter({ recognition, status, syncHosts }) {
+export function createRouter({ recognition, status, syncHosts, feedback }) {
   return async function route(message) {
     try {
       switch (message?.type) {
         case RECOGNIZE: {
           const { strokes, k } = parseRecognize(message);
           return { ok: true, ...(await recognition.recognize(strokes, k)) };
+        }
+        case FEEDBACK: {
+          const pick = parseFeedback(message);
+          if (!feedback) return { ok: true, sent: false, reason: 'feedback is not wired up here' };
+          // Awaited, so the answer says what happened (tests, devtools); the panel does not wait for it.
+          return { ok: true, ...(await feedback.send(pick)) };
         }
         case WARM_UP:
           recognition.warmUp(); // not awaited: the panel is open already, the model loads meanwhile

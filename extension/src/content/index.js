@@ -1,6 +1,6 @@
 // The isolated-world content script on Overleaf project pages: creates the panel on first use and wires it
 // to the background (recognition) and the MAIN-world script (editor).
-import { requestRecognition, TOGGLE_PANEL, WARM_UP } from '../shared/messages.js';
+import { FEEDBACK, requestRecognition, TOGGLE_PANEL, WARM_UP } from '../shared/messages.js';
 import { loadSettings, normalizeServerUrl, originPattern } from '../shared/settings.js';
 import { EditorBridge } from './editor-bridge.js';
 import { Panel } from './panel.js';
@@ -18,15 +18,17 @@ const LOOPBACK = ['http://127.0.0.1/*', 'http://localhost/*'];
     panel ??= new Panel({
       recognize: (strokes, k) => requestRecognition(api.runtime, strokes, k),
       editor: new EditorBridge(window),
+      // The background checks the switch and sends (a page like overleaf.com may not reach loopback).
+      onInsert: (pick) => api.runtime.sendMessage({ type: FEEDBACK, ...pick }).catch(() => {}),
       settings: {
         load: () => loadSettings(api.storage),
-        save: async ({ mode, serverUrl }) => {
+        save: async ({ mode, serverUrl, sendFeedback }) => {
           const url = normalizeServerUrl(serverUrl);
           // Content scripts cannot ask for permissions: other servers are set up on the options page.
           if (!LOOPBACK.includes(originPattern(new URL(url).origin))) {
             throw new Error('Only a server on this computer can be set here; use the extension options for others.');
           }
-          await api.storage.local.set({ mode, serverUrl: url });
+          await api.storage.local.set({ mode, serverUrl: url, sendFeedback: sendFeedback === true });
           api.runtime.sendMessage({ type: WARM_UP }).catch(() => {});
         },
       },

@@ -22,6 +22,7 @@ button:hover { background: #eceff3; }
 .settings label { display: grid; grid-template-columns: 78px 1fr; align-items: center; gap: 6px; }
 .settings select, .settings input { font: inherit; min-width: 0; }
 .settings-note[data-kind="error"] { color: #b42318; }
+.settings label.feedback-switch { grid-template-columns: auto 1fr; align-items: start; }
 .close { border: none; background: none; font-size: 17px; line-height: 1; padding: 2px 6px; }
 canvas { display: block; box-sizing: border-box; width: 100%; height: 190px; border: 1px dashed #9aa3ad; border-radius: 6px; background: #fcfcfd;
   touch-action: none; cursor: crosshair; }

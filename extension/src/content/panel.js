@@ -18,6 +18,8 @@ const PANEL_MARKUP = `
           <label>Recognition <select name="mode"><option value="auto">auto (server, else offline)</option>
             <option value="server">server</option><option value="offline">offline (in the browser)</option></select></label>
           <label>Server <input name="serverUrl" type="url" spellcheck="false"></label>
+          <label class="feedback-switch"><input name="sendFeedback" type="checkbox"> <span>Send my drawing and the symbol I
+            insert to the TeXSketch server to improve recognition (anonymous: no address or account is stored).</span></label>
           <div class="settings-note"></div>
         </form>
         <canvas aria-label="Drawing area"></canvas>
@@ -29,16 +31,26 @@ const PANEL_MARKUP = `
           <button class="add-package"></button><button class="dismiss-hint">Dismiss</button></div>
       </section>`;
 
+// Unique within a browser session is enough (the background only compares them); crypto.randomUUID would need
+// a secure context, which a self-hosted Overleaf on plain http is not.
+function newDrawingId() {
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
 export class Panel {
   /**
    * @param {object} deps
    * @param {(strokes: number[][][], k: number) => Promise<object>} deps.recognize the background's answer
    * @param {import('./editor-bridge.js').EditorBridge} deps.editor
    * @param {{load: () => Promise<object>, save: (changes: object) => Promise<void>}} deps.settings storage.local
+   * @param {(pick: {drawingId: string, strokes: number[][][], chosenId: string, shown: string[],
+   *   modelVersion: string|null}) => void} [deps.onInsert] told about each insertion (the background decides
+   *   whether it becomes feedback: only with the switch on, and only the first pick of a drawing)
    * @param {Document} [deps.document]
    */
-  constructor({ recognize, editor, settings, document: doc = document }) {
+  constructor({ recognize, editor, settings, onInsert = () => {}, document: doc = document }) {
     this.recognize = recognize;
+    this.onInsert = onInsert;
     this.settings = settings;
     this.editor = editor;
     this.doc = doc;
@@ -50,6 +62,8 @@ export class Panel {
     this.wanted = false; // a newer drawing is waiting for the request in flight
     this.liveTimer = null;
     this.penUpAt = null;
+    this.modelVersion = null; // model.version of the answer on screen
+    this.drawingId = newDrawingId(); // names one drawing from its first stroke until it is cleared
     this.#build();
   }
 
@@ -117,6 +131,7 @@ export class Panel {
     const current = await this.settings.load();
     form.mode.value = current.mode;
     form.serverUrl.value = current.serverUrl;
+    form.sendFeedback.checked = current.sendFeedback === true;
     form.hidden = false;
   }
 
@@ -124,7 +139,11 @@ export class Panel {
     const form = this.settingsForm;
     const note = form.querySelector('.settings-note');
     try {
-      await this.settings.save({ mode: form.mode.value, serverUrl: form.serverUrl.value });
+      await this.settings.save({
+        mode: form.mode.value,
+        serverUrl: form.serverUrl.value,
+        sendFeedback: form.sendFeedback.checked,
+      });
       note.textContent = 'Saved.';
       note.dataset.kind = 'info';
       if (!this.recorder.isEmpty) this.#requestRecognition();
@@ -224,6 +243,14 @@ export class Panel {
   async choose(index) {
     const prediction = this.predictions[index];
     if (!prediction) return;
+    // Taken before the insertion awaits: the drawing is cleared right after it.
+    const pick = {
+      drawingId: this.drawingId,
+      strokes: this.recorder.toStrokes(),
+      chosenId: prediction.id,
+      shown: this.predictions.map((p) => p.id),
+      modelVersion: this.modelVersion,
+    };
     try {
       const strategy = await this.editor.insert(prediction.command);
       this.root.dataset.inserted = prediction.command;
@@ -231,6 +258,11 @@ export class Panel {
     } catch (error) {
       this.#setStatus(`Could not insert ${prediction.command}: ${error.message}`, 'error');
       return;
+    }
+    try {
+      this.onInsert(pick);
+    } catch {
+      // feedback is optional: it must never undo or hide an insertion
     }
     this.clear();
     this.#setStatus(`Inserted ${prediction.command}.`);
@@ -305,6 +337,7 @@ export class Panel {
     if (this.recorder.isEmpty) return;
     this.shownVersion = version;
     this.predictions = answer.predictions;
+    this.modelVersion = answer.model?.version ?? null;
     this.list.replaceChildren(...answer.predictions.map((p, i) => this.#candidate(p, i)));
     this.answeredBy.textContent = answer.answeredBy;
     this.answeredBy.dataset.by = answer.answeredBy;
@@ -335,6 +368,7 @@ export class Panel {
 
   #showEmpty() {
     this.predictions = [];
+    this.drawingId = newDrawingId(); // the next stroke starts a new drawing
     this.list.replaceChildren();
     this.root.dataset.state = 'empty';
     this.#setStatus('Draw a symbol.');
@@ -345,6 +379,7 @@ export class Panel {
     const button = this.doc.createElement('button');
     button.className = 'candidate';
     button.dataset.command = prediction.command;
+    button.dataset.id = prediction.id;
     button.dataset.package = prediction.package ?? '';
     button.title = `Insert ${prediction.command} (${index + 1})`;
     button.addEventListener('mousedown', (e) => e.preventDefault());

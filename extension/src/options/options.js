@@ -1,5 +1,6 @@
-// Options page: recognition mode, server URL, self-hosted Overleaf hosts. Permissions for a non-default server
-// or a self-hosted Overleaf are requested here, in the click that saves them (browsers require a user gesture).
+// Options page: recognition mode, server URL, opt-in feedback, self-hosted Overleaf hosts. Permissions for a
+// non-default server or a self-hosted Overleaf are requested here, in the click that saves them (browsers require
+// a user gesture).
 import { GET_STATUS, SYNC_HOSTS, WARM_UP } from '../shared/messages.js';
 import {
   DEFAULTS,
@@ -22,6 +23,7 @@ async function show() {
   form.mode.value = settings.mode;
   form.serverUrl.value = settings.serverUrl;
   form.overleafHosts.value = settings.overleafHosts.join('\n');
+  form.sendFeedback.checked = settings.sendFeedback;
   await showServerStatus();
 }
 
@@ -45,6 +47,7 @@ function read() {
     mode: form.mode.value || DEFAULTS.mode,
     serverUrl: normalizeServerUrl(form.serverUrl.value || DEFAULTS.serverUrl),
     overleafHosts: [...new Set(hosts)],
+    sendFeedback: form.sendFeedback.checked,
   };
 }
 

@@ -8,6 +8,8 @@ export const TOGGLE_PANEL = 'texsketch:toggle-panel';
 export const GET_STATUS = 'texsketch:status';
 export const SYNC_HOSTS = 'texsketch:sync-hosts';
 export const WARM_UP = 'texsketch:warm-up';
+// The user inserted a candidate: the background may send it as feedback (opt-in, background/feedback-sender.js).
+export const FEEDBACK = 'texsketch:feedback';
 
 export const MAX_K = 20;
 
@@ -29,6 +31,34 @@ export function parseRecognize(message) {
     });
   });
   return { strokes, k };
+}
+
+/**
+ * Check a feedback message (a pick): returns `{drawingId, strokes, chosenId, shown, modelVersion}` or throws
+ * MessageError. `drawingId` names the drawing, so only its first pick is sent.
+ */
+export function parseFeedback(message) {
+  if (!message || typeof message !== 'object') throw new MessageError('message: not an object');
+  const { strokes } = parseRecognize({ strokes: message.strokes });
+  const text = (name, value) => {
+    if (typeof value !== 'string' || value.length === 0) throw new MessageError(`${name}: must be a non-empty string`);
+    return value;
+  };
+  const drawingId = text('drawingId', message.drawingId);
+  const chosenId = text('chosenId', message.chosenId);
+  if (!Array.isArray(message.shown) || message.shown.length > MAX_K) {
+    throw new MessageError(`shown: must be a list of at most ${MAX_K} ids`);
+  }
+  const shown = message.shown.map((id, i) => text(`shown[${i}]`, id));
+  // An answer without a model version (an old server) is still a label worth keeping.
+  const { modelVersion } = message;
+  return {
+    drawingId,
+    strokes,
+    chosenId,
+    shown,
+    modelVersion: typeof modelVersion === 'string' && modelVersion ? modelVersion : 'unknown',
+  };
 }
 
 /** Ask the background to recognize a drawing; resolves to its answer or throws with the background's reason. */

@@ -9,6 +9,9 @@ export const DEFAULTS = Object.freeze({
   serverUrl: 'http://127.0.0.1:8000',
   // Self-hosted Overleaf origins (e.g. https://latex.example.org); each needs a permission the user grants.
   overleafHosts: [],
+  // Opt-in (issue 7): send the drawing and the inserted symbol to the server's /feedback. Off until the user
+  // turns it on; anything but a literal true (a string, a number) counts as off.
+  sendFeedback: false,
 });
 
 export class SettingsError extends Error {}
@@ -60,6 +63,7 @@ export function withDefaults(stored) {
   const settings = { ...DEFAULTS, ...(stored ?? {}) };
   if (!MODES.includes(settings.mode)) settings.mode = DEFAULTS.mode;
   if (!Array.isArray(settings.overleafHosts)) settings.overleafHosts = [];
+  settings.sendFeedback = settings.sendFeedback === true;
   return settings;
 }
 

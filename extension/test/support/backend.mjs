@@ -2,7 +2,9 @@
 // the real thing: e2e recognition and offline-equals-server. Python: $TEXSKETCH_PYTHON, else the repo's .venv
 // (`make test` builds it before running these tests).
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -31,15 +33,26 @@ export function freePort() {
   });
 }
 
-/** Start the backend; resolves to {url, port, stop} once /health answers. */
-export async function startBackend({ port, timeoutMs = 60_000 } = {}) {
+/**
+ * Start the backend; resolves to {url, port, stop} once /health answers. `env`: extra environment variables.
+ * Feedback goes to a SQLite file in a fresh temporary folder (removed by stop), never to the repository's
+ * data/feedback.sqlite3 or a database named by the caller's DATABASE_URL.
+ */
+export async function startBackend({ port, timeoutMs = 60_000, env = {} } = {}) {
   const missing = backendMissing();
   if (missing) throw new Error(`cannot start the backend: ${missing}`);
   port ??= await freePort();
+  const scratch = mkdtempSync(join(tmpdir(), 'texsketch-backend-'));
+  const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
   const child = spawn(pythonPath(), ['-m', 'backend', '--port', String(port), '--model-dir', MODELS_DIR, '--log-level', 'warning'], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, PYTHONUNBUFFERED: '1' },
+    env: {
+      ...process.env,
+      PYTHONUNBUFFERED: '1',
+      TEXSKETCH_DATABASE_URL: `sqlite:///${scratch}/fb.sqlite3`,
+      ...env,
+    },
   });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
@@ -47,7 +60,10 @@ export async function startBackend({ port, timeoutMs = 60_000 } = {}) {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the backend exited with ${child.exitCode}: ${stderr.trim()}`);
+    if (child.exitCode !== null) {
+      removeScratch();
+      throw new Error(`the backend exited with ${child.exitCode}: ${stderr.trim()}`);
+    }
     try {
       const response = await fetch(`${url}/health`);
       if (response.ok) break;
@@ -56,6 +72,7 @@ export async function startBackend({ port, timeoutMs = 60_000 } = {}) {
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
+      removeScratch();
       throw new Error(`the backend did not answer /health within ${timeoutMs / 1000} s: ${stderr.trim()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -68,6 +85,7 @@ export async function startBackend({ port, timeoutMs = 60_000 } = {}) {
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
+      removeScratch();
     },
   };
 }

@@ -40,6 +40,7 @@ export function panelState(page) {
       statusKind: shadow.querySelector('.status').dataset.kind ?? null,
       candidates: [...shadow.querySelectorAll('.candidate')].map((b) => ({
         command: b.dataset.command,
+        id: b.dataset.id,
         pkg: b.dataset.package || null,
         meta: b.querySelector('.meta').textContent,
         hasPreview: Boolean(b.querySelector('img.preview')?.src?.startsWith('data:image/svg+xml')),
