@@ -84,7 +84,7 @@ data-preview: data
 # Training, evaluation, export (training/README.md, "Training, evaluation, export").
 # train-export: MODEL (default resnet_small), EPOCHS, DEVICE (auto|cpu|cuda), DATA (training set folder),
 # MINUTES (wall-clock budget of the training step; the LR schedule anneals within it). The default is the
-# small configuration (about 12 minutes end to end on 2 CPU cores); the shipped model used MINUTES=40.
+# small configuration (about 10 minutes end to end on 2 CPU cores); the shipped model used MINUTES=40.
 MINUTES ?= 8
 DATASET = $(or $(DATA),data-cache/dataset)
 RUN_NAME := train-export-$(shell date -u +%Y%m%d-%H%M%S)
@@ -93,12 +93,19 @@ HELDOUT = $(wildcard data-cache/dataset/heldout/*.jsonl.gz data-cache/dataset/he
 models: $(VENV)/.test
 	$(PY) -m training.models
 
+# Users' feedback (backend/feedback/README.md) joins the training set when a database holds some:
+# DATABASE_URL / TEXSKETCH_DATABASE_URL, else the default SQLite file (skipped while it does not exist).
+FEEDBACK_EXPORT ?= data-cache/feedback.jsonl.gz
+
 train-export: $(VENV)/.test
-	$(PY) -m training.data build --data-root $(DATA_ROOT) --output $(DATASET)
+	mkdir -p $(dir $(FEEDBACK_EXPORT)) && rm -f $(FEEDBACK_EXPORT)
+	$(PY) -m backend.feedback export --out $(FEEDBACK_EXPORT) --skip-missing --no-progress
+	$(PY) -m training.data build --data-root $(DATA_ROOT) --output $(DATASET) \
+		$$(test -f $(FEEDBACK_EXPORT) && echo --feedback $(FEEDBACK_EXPORT))
 	$(PY) -m training.train --data $(DATASET) --name $(RUN_NAME) --time-budget-minutes $(MINUTES) \
 		$(if $(MODEL),--model $(MODEL)) $(if $(EPOCHS),--epochs $(EPOCHS)) $(if $(DEVICE),--device $(DEVICE))
 	$(PY) -m training.export --run runs/$(RUN_NAME) --out models
-	$(PY) -m training.evaluate --model models --data $(wildcard $(DATASET)/heldout/*.jsonl*)
+	$(PY) -m training.evaluate --model models --data $(DATASET)/heldout/*.jsonl*
 	@echo "run folder: runs/$(RUN_NAME) (checkpoints, config.json, summary.json, plots, tensorboard/)"
 	@echo "shipped: models/model.onnx, models/model.json, models/*.png"
 

@@ -54,8 +54,20 @@ class TrainSet:
             "split_rule": self.meta.get("splits"),
             "sources": self.sources,
             "render": self.meta.get("render"),
-            "summary": self.meta.get("summary"),
+            "summary": _without_local_paths(self.meta.get("summary")),
         }
+
+
+def _without_local_paths(value: Any) -> Any:
+    """Absolute paths (the build summary names its output folder) reduced to their last part: shipped metadata
+    must not tell where the model was built."""
+    if isinstance(value, dict):
+        return {key: _without_local_paths(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_local_paths(item) for item in value]
+    if isinstance(value, str) and value.startswith("/"):
+        return Path(value).name
+    return value
 
 
 def load(folder: str | Path) -> TrainSet:

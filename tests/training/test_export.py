@@ -137,3 +137,16 @@ def test_export_refuses_data_from_another_renderer(tmp_path: Path, run_dir: Path
     (other / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(ExportError, match="renderer"):
         export(ExportConfig(run=str(run_dir), out=str(tmp_path / "models"), data=str(other)))
+
+
+@pytest.mark.slow
+def test_export_metadata_names_no_absolute_path(exported: Path) -> None:
+    def strings(value: object) -> list[str]:
+        if isinstance(value, dict):
+            return [s for item in value.values() for s in strings(item)]
+        if isinstance(value, list):
+            return [s for item in value for s in strings(item)]
+        return [value] if isinstance(value, str) else []
+
+    card = json.loads((exported / "model.json").read_text())
+    assert not [s for s in strings(card) if s.startswith("/")]

@@ -75,7 +75,7 @@ def write_tiny_trainset(folder: Path, per_class: int = 40, seed: int = 0) -> Pat
     meta = {
         "classes": CLASSES,
         "sources": ["crohme", "synthetic"],
-        "summary": {"samples": n, "classes": len(CLASSES)},
+        "summary": {"samples": n, "classes": len(CLASSES), "output": str(folder.resolve())},
         "content_hash": "tiny-fixture",
         "render": parameters(),
         "splits": "tiny fixture: per class 60/20/20 by drawing index",
