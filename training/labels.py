@@ -19,11 +19,14 @@ top-5 never shows one glyph twice.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from backend import catalogue as symbols
+from backend.catalogue import CatalogueError as CatalogueError  # re-exported: readers of labels catch it
+from backend.catalogue import Symbol
 
 # CROHME 2014 names that are not the catalogue's command for the symbol.
 CROHME_NAMES: dict[str, str] = {
@@ -181,31 +184,15 @@ LOOKALIKE_CHARACTERS: dict[str, tuple[str, ...]] = {
 }
 
 
-class CatalogueError(ValueError):
-    """The catalogue file is missing or not in the shape of docs/contracts.md section 1."""
-
-
-@dataclass(frozen=True)
-class CatalogueEntry:
-    id: str
-    command: str
-    package: str | None
-    fontenc: str | None
-    math: bool
-    text: bool
-    unicode: str | None
-    glyph: str
-    preview: str | None = None  # relative to the catalogue's folder (models/)
-
-
 class Catalogue:
-    """The symbols of `models/symbols.json`, indexed by id, command and character."""
+    """The label-mapping view of the catalogue: `backend.catalogue` loads and checks `models/symbols.json` (one
+    loader for server and training); this adds the indexes by command and by character that mapping needs."""
 
-    def __init__(self, entries: list[CatalogueEntry]) -> None:
-        self.entries = {entry.id: entry for entry in entries}
-        self.by_command: dict[str, list[CatalogueEntry]] = {}
-        self.by_unicode: dict[str, list[CatalogueEntry]] = {}
-        for entry in entries:
+    def __init__(self, catalogue: symbols.Catalogue) -> None:
+        self.entries: dict[str, Symbol] = dict(catalogue.by_id)
+        self.by_command: dict[str, list[Symbol]] = {}
+        self.by_unicode: dict[str, list[Symbol]] = {}
+        for entry in catalogue.symbols:
             self.by_command.setdefault(entry.command, []).append(entry)
             if entry.unicode:
                 self.by_unicode.setdefault(entry.unicode, []).append(entry)
@@ -215,50 +202,21 @@ class Catalogue:
 
     @classmethod
     def load(cls, path: Path) -> Catalogue:
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise CatalogueError(f"catalogue not found at {path}: run `make catalogue`") from None
-        except json.JSONDecodeError as error:
-            raise CatalogueError(f"catalogue {path} is not valid JSON: {error}") from None
-        return cls.from_json(data, str(path))
+        return cls(symbols.load_catalogue(path))
 
     @classmethod
     def from_json(cls, data: Any, where: str = "catalogue") -> Catalogue:
-        if not isinstance(data, dict) or not isinstance(data.get("symbols"), list):
-            raise CatalogueError(f"{where}: expected an object with a 'symbols' list")
-        entries = []
-        for index, item in enumerate(data["symbols"]):
-            try:
-                entries.append(
-                    CatalogueEntry(
-                        id=str(item["id"]),
-                        command=str(item["command"]),
-                        package=item.get("package"),
-                        fontenc=item.get("fontenc"),
-                        math=bool(item.get("math", False)),
-                        text=bool(item.get("text", False)),
-                        unicode=item.get("unicode"),
-                        glyph=str(item.get("glyph") or item["id"]),
-                        preview=item.get("preview"),
-                    )
-                )
-            except (KeyError, TypeError) as error:
-                raise CatalogueError(f"{where}: symbols[{index}] lacks a field: {error}") from None
-        missing = {entry.glyph for entry in entries} - {entry.id for entry in entries}
-        if missing:
-            raise CatalogueError(f"{where}: glyph ids that are no symbol: {sorted(missing)[:5]}")
-        return cls(entries)
+        return cls(symbols.parse_catalogue(data, where))
 
     def glyph_classes(self) -> list[str]:
         """Every glyph-representative id, sorted: the model's classes."""
         return sorted({entry.glyph for entry in self.entries.values()})
 
-    def members(self, glyph: str) -> list[CatalogueEntry]:
+    def members(self, glyph: str) -> list[Symbol]:
         return sorted((e for e in self.entries.values() if e.glyph == glyph), key=_preference)
 
 
-def _preference(entry: CatalogueEntry) -> tuple[bool, bool, bool, str]:
+def _preference(entry: Symbol) -> tuple[bool, bool, bool, str]:
     """The entry a bare command or character most likely means: math mode, no package, OT1."""
     return (not entry.math, entry.package is not None, entry.fontenc not in (None, "OT1"), entry.id)
 

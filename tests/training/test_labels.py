@@ -72,12 +72,18 @@ def test_label_map_unmapped_labels_carry_a_reason(
 
 
 def test_catalogue_prefers_math_latex2e_entry_for_a_command() -> None:
+    common = {"fontenc": "OT1", "unicode": None, "source": "detexify", "preview": "x.svg", "preview_kind": "latex"}
     catalogue = Catalogue.from_json(
         {
+            "catalogue_version": 1,
             "symbols": [
-                {"id": "textcomp-OT1-_x", "command": "\\x", "package": "textcomp", "math": False, "text": True},
-                {"id": "latex2e-OT1-_x", "command": "\\x", "package": None, "math": True, "text": False},
-            ]
+                {"id": "textcomp-OT1-_x", "command": "\\x", "package": "textcomp", "math": False, "text": True}
+                | common
+                | {"glyph": "textcomp-OT1-_x", "names": []},
+                {"id": "latex2e-OT1-_x", "command": "\\x", "package": None, "math": True, "text": False}
+                | common
+                | {"glyph": "latex2e-OT1-_x", "names": []},
+            ],
         }
     )
     assert LabelMap(catalogue).glyph_for("crohme", "\\x") == "latex2e-OT1-_x"
@@ -101,8 +107,10 @@ def test_catalogue_load_missing_file_says_how_to_make_it(tmp_path: Path) -> None
 
 def test_catalogue_rejects_glyph_that_is_no_symbol(tmp_path: Path) -> None:
     path = tmp_path / "symbols.json"
-    path.write_text(json.dumps({"symbols": [{"id": "a", "command": "a", "glyph": "b"}]}))
-    with pytest.raises(CatalogueError, match="glyph ids"):
+    symbol = {"id": "a", "command": "a", "package": None, "fontenc": None, "math": True, "text": False}
+    symbol |= {"unicode": None, "glyph": "b", "source": "x", "preview": "a.svg", "preview_kind": "latex", "names": []}
+    path.write_text(json.dumps({"catalogue_version": 1, "symbols": [symbol]}))
+    with pytest.raises(CatalogueError, match="no catalogue id"):
         Catalogue.load(path)
 
 

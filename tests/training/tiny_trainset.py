@@ -107,6 +107,10 @@ def write_catalogue(path: Path) -> Path:
                 "text": False,
                 "unicode": None,
                 "glyph": class_id,
+                "source": "crohme",
+                "preview": f"previews/{class_id}.svg",
+                "preview_kind": "latex",
+                "names": [],
             }
         )
     path.write_text(json.dumps({"catalogue_version": 1, "symbols": symbols}))

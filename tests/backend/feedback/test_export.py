@@ -50,7 +50,7 @@ def test_feedback_round_trip_posted_exported_read_by_training(
         expected = [np.asarray(stroke, dtype=np.float64)[:, :2] for stroke in body["strokes"]]
         assert all(np.array_equal(a, b) for a, b in zip(record.strokes, expected, strict=True))
     assert len({r.group for r in records}) == 3  # no identity: each sample groups alone
-    labels = LabelMap(Catalogue.from_json({"symbols": SYMBOLS}))
+    labels = LabelMap(Catalogue.from_json({"catalogue_version": 1, "symbols": SYMBOLS}))
     assert [labels.glyph_for("feedback", r.label) for r in records] == [ALPHA, "latex2e-OT1-_rightarrow", REALS]
 
 
