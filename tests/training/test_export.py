@@ -14,19 +14,9 @@ import pytest
 import torch
 
 from backend.render import parameters
-from tests.training.tiny_trainset import CLASSES, shared_folder, train_tiny_run, write_tiny_trainset
+from tests.training.tiny_trainset import CLASSES, write_tiny_trainset
 from training import models, trainset
 from training.export import ExportConfig, ExportError, check_parity, export, export_onnx
-
-
-@pytest.fixture(scope="module")
-def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return shared_folder(tmp_path_factory, "tiny-data", write_tiny_trainset)
-
-
-@pytest.fixture(scope="module")
-def run_dir(tmp_path_factory: pytest.TempPathFactory, dataset: Path) -> Path:
-    return shared_folder(tmp_path_factory, "tiny-runs", lambda folder: train_tiny_run(folder, dataset))
 
 
 @pytest.fixture(scope="module")

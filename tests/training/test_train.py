@@ -12,22 +12,12 @@ import numpy as np
 import pytest
 import torch
 
-from tests.training.tiny_trainset import shared_folder, train_tiny_run, write_tiny_trainset
+from tests.training.tiny_trainset import write_tiny_trainset
 from training import trainset
 from training.augment import AugmentConfig, random_affine
 from training.train import TrainConfig, lr_factor, train
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return shared_folder(tmp_path_factory, "tiny-data", write_tiny_trainset)
-
-
-@pytest.fixture(scope="module")
-def run_dir(tmp_path_factory: pytest.TempPathFactory, dataset: Path) -> Path:
-    return shared_folder(tmp_path_factory, "tiny-runs", lambda folder: train_tiny_run(folder, dataset))
 
 
 @pytest.mark.slow
