@@ -1,10 +1,11 @@
 """Export a trained run to the shipped model: `python -m training.export --run runs/<name> --out models`.
 
-Writes `model.onnx` (opset 17, input `image` float32 [N, 1, 32, 32], output `scores` float32 [N, C] softmax
-probabilities, dynamic batch) and `model.json` (contracts.md section 3). Nothing is written unless:
+Writes `model.onnx` (opset 17, input `image` float32 [N, 1, 32, 32]; outputs `scores` float32 [N, C] softmax
+probabilities and `embedding` float32 [N, D] L2-normalised penultimate features; dynamic batch) and
+`model.json` (contracts.md section 3). Nothing is written unless:
 
-- parity holds: on a fixed batch of real samples, onnxruntime's scores equal PyTorch's (max abs diff <=
-  1e-4) and every top-5 list is identical;
+- parity holds: on a fixed batch of real samples, onnxruntime's scores and embeddings equal PyTorch's (max abs
+  diff <= 1e-4), every top-5 list is identical and every embedding has unit length;
 - the label count equals the output width, and the training set was rendered with today's renderer;
 - the file is small enough to ship, and carries no local paths (doc strings and metadata are stripped,
   nodes renamed).
@@ -29,6 +30,7 @@ from typing import Any
 import numpy as np
 
 OPSET = 17
+OUTPUTS = ("scores", "embedding")
 PARITY_TOLERANCE = 1e-4
 PARITY_SAMPLES = 256
 SHIPPED_PLOTS = ("training_curves.png", "confused_pairs.png", "hardest_samples.png")
@@ -71,39 +73,57 @@ def load_checkpoint(run_dir: Path) -> tuple[Any, dict[str, Any]]:
     return model, state
 
 
-def _with_softmax(model: Any) -> Any:
+def served_model(model: Any, log_prior: np.ndarray | None = None) -> Any:
+    """The network as the server runs it: `image -> (scores, embedding)`.
+
+    - `scores`: softmax probabilities, so scores are comparable across requests. A usage prior (log weights per
+      class, `training.usage_prior`) is added to the logits here, inside the graph, so that every consumer of the
+      ONNX file (server, offline extension, evaluation) ranks with the same prior and nobody can forget it.
+    - `embedding`: the classifier's input (penultimate features), L2-normalised, so that a browser can compare a
+      new drawing with a user's own examples by a dot product (personal examples, contracts section 3).
+
+    Every registered model is a `Sequential` that ends in one `Linear` classifier; that is what is split here.
+    """
     import torch
 
-    class Scores(torch.nn.Module):
-        """The served output: probabilities, so scores are comparable across requests."""
+    layers = list(model.children())
+    if not layers or not isinstance(layers[-1], torch.nn.Linear):
+        raise ExportError(f"{type(model).__name__} does not end in a Linear classifier: no embedding to export")
+    prior = torch.zeros(layers[-1].out_features) if log_prior is None else torch.as_tensor(log_prior).float()
+    if prior.shape != (layers[-1].out_features,):
+        raise ExportError(f"the log-prior has {tuple(prior.shape)} entries for {layers[-1].out_features} classes")
 
+    class Served(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.model = model
+            self.features = torch.nn.Sequential(*layers[:-1])
+            self.classifier = layers[-1]
+            self.register_buffer("log_prior", prior)
 
-        def forward(self, image: torch.Tensor) -> torch.Tensor:
-            return torch.softmax(self.model(image), dim=1)
+        def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            features = self.features(image)
+            scores = torch.softmax(self.classifier(features) + self.log_prior, dim=1)
+            return scores, torch.nn.functional.normalize(features, dim=1)
 
-    return Scores().eval()
+    return Served().eval()
 
 
-def export_onnx(model: Any, path: Path) -> None:
-    """Trace the softmax-wrapped model to ONNX and strip everything that could leak where it was built."""
+def export_onnx(served: Any, path: Path) -> None:
+    """Trace the served model to ONNX and strip everything that could leak where it was built."""
     import onnx
     import torch
 
-    wrapped = _with_softmax(model)
     example = torch.zeros(1, 1, 32, 32)
     with torch.no_grad(), warnings.catch_warnings():
         # The TorchScript exporter is deprecated but exact for these plain CNNs; its warnings are noise here.
         warnings.simplefilter("ignore", DeprecationWarning)
         torch.onnx.export(
-            wrapped,
+            served,
             (example,),
             str(path),
             input_names=["image"],
-            output_names=["scores"],
-            dynamic_axes={"image": {0: "batch"}, "scores": {0: "batch"}},
+            output_names=list(OUTPUTS),
+            dynamic_axes={"image": {0: "batch"}, **{name: {0: "batch"} for name in OUTPUTS}},
             opset_version=OPSET,
             do_constant_folding=True,
             dynamo=False,
@@ -120,8 +140,9 @@ def export_onnx(model: Any, path: Path) -> None:
     onnx.save(proto, str(path))
 
 
-def check_parity(model: Any, onnx_path: Path, counts: np.ndarray, labels: list[str]) -> dict[str, Any]:
-    """onnxruntime vs PyTorch on the same batch: max abs diff <= tolerance, identical top-5, width = labels."""
+def check_parity(served: Any, onnx_path: Path, counts: np.ndarray, labels: list[str]) -> dict[str, Any]:
+    """onnxruntime vs PyTorch on the same batch, for both outputs: max abs diff <= tolerance, identical top-5,
+    width = labels, unit-length embeddings."""
     import onnxruntime as ort
     import torch
 
@@ -130,12 +151,14 @@ def check_parity(model: Any, onnx_path: Path, counts: np.ndarray, labels: list[s
 
     x = counts_to_input(counts)[:, None, :, :]
     with torch.no_grad():
-        expected = _with_softmax(model)(torch.from_numpy(x)).numpy()
+        expected, expected_embedding = (t.numpy() for t in served(torch.from_numpy(x)))
     session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
     inputs, outputs = session.get_inputs(), session.get_outputs()
-    if [i.name for i in inputs] != ["image"] or [o.name for o in outputs] != ["scores"]:
-        raise ExportError(f"ONNX I/O is {[i.name for i in inputs]} -> {[o.name for o in outputs]}, not image -> scores")
-    actual = session.run(["scores"], {"image": x})[0]
+    if [i.name for i in inputs] != ["image"] or tuple(o.name for o in outputs) != OUTPUTS:
+        raise ExportError(
+            f"ONNX I/O is {[i.name for i in inputs]} -> {[o.name for o in outputs]}, not image -> {list(OUTPUTS)}"
+        )
+    actual, embedding = session.run(list(OUTPUTS), {"image": x})
     if actual.shape != (len(counts), len(labels)):
         raise ExportError(
             f"ONNX output shape {actual.shape} does not match {len(counts)} samples x {len(labels)} labels"
@@ -143,10 +166,24 @@ def check_parity(model: Any, onnx_path: Path, counts: np.ndarray, labels: list[s
     difference = float(np.abs(actual - expected).max())
     if difference > PARITY_TOLERANCE:
         raise ExportError(f"parity failed: max abs diff {difference:.2e} between onnxruntime and PyTorch scores")
+    embedding_difference = float(np.abs(embedding - expected_embedding).max())
+    if embedding_difference > PARITY_TOLERANCE:
+        raise ExportError(
+            f"parity failed: max abs diff {embedding_difference:.2e} between onnxruntime and PyTorch embeddings"
+        )
+    lengths = np.linalg.norm(embedding, axis=1)
+    if np.abs(lengths - 1).max() > 1e-4:
+        raise ExportError(f"embeddings are not unit length (norms {lengths.min():.4f}..{lengths.max():.4f})")
     mismatched = int((top_k(actual, 5) != top_k(expected, 5)).any(axis=1).sum())
     if mismatched:
         raise ExportError(f"parity failed: {mismatched} of {len(counts)} samples have different top-5 lists")
-    return {"samples": len(counts), "max_abs_diff": difference, "top5_identical": True, "tolerance": PARITY_TOLERANCE}
+    return {
+        "samples": len(counts),
+        "max_abs_diff": difference,
+        "embedding_max_abs_diff": embedding_difference,
+        "top5_identical": True,
+        "tolerance": PARITY_TOLERANCE,
+    }
 
 
 def _check_catalogue(labels: list[str], catalogue_path: Path) -> None:
@@ -237,13 +274,14 @@ def export(config: ExportConfig) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(dir=out, prefix=".export-") as staging_name:
         staging = Path(staging_name)
         onnx_path = staging / "model.onnx"
-        export_onnx(model, onnx_path)
+        served = served_model(model)
+        export_onnx(served, onnx_path)
         megabytes = onnx_path.stat().st_size / 1e6
         if megabytes > config.max_megabytes:
             raise ExportError(f"model.onnx is {megabytes:.1f} MB, over the {config.max_megabytes} MB limit")
         if str(Path.cwd().resolve()).encode() in onnx_path.read_bytes():
             raise ExportError("model.onnx still contains a local path")
-        parity = check_parity(model, onnx_path, parity_images, labels)
+        parity = check_parity(served, onnx_path, parity_images, labels)
         sha256 = _sha256(onnx_path)
         card: dict[str, Any] = {
             "format": 1,
@@ -254,6 +292,8 @@ def export(config: ExportConfig) -> dict[str, Any]:
             "render": render.parameters(),
             "input": "image",
             "output": "scores",
+            "embedding_output": "embedding",
+            "embedding_size": int(served.classifier.in_features),
             "opset": OPSET,
             "training": {
                 "model": state["model_name"],

@@ -16,7 +16,7 @@ import torch
 from backend.render import parameters
 from tests.training.tiny_trainset import CLASSES, write_tiny_trainset
 from training import models, trainset
-from training.export import ExportConfig, ExportError, check_parity, export, export_onnx
+from training.export import ExportConfig, ExportError, check_parity, export, export_onnx, served_model
 
 
 @pytest.fixture(scope="module")
@@ -29,26 +29,57 @@ def exported(tmp_path_factory: pytest.TempPathFactory, run_dir: Path, dataset: P
 @pytest.mark.parametrize("name", sorted(models.MODELS))
 def test_export_onnx_every_model_matches_pytorch(name: str, tmp_path: Path, dataset: Path) -> None:
     torch.manual_seed(0)
-    model = models.build(name, len(CLASSES)).eval()
+    served = served_model(models.build(name, len(CLASSES)).eval())
     path = tmp_path / "model.onnx"
-    export_onnx(model, path)
-    parity = check_parity(model, path, trainset.fixed_real_batch(trainset.load(dataset)), CLASSES)
+    export_onnx(served, path)
+    parity = check_parity(served, path, trainset.fixed_real_batch(trainset.load(dataset)), CLASSES)
     assert parity["max_abs_diff"] <= 1e-4
+    assert parity["embedding_max_abs_diff"] <= 1e-4
     assert parity["top5_identical"]
+
+
+def test_served_model_embedding_is_unit_length_penultimate_features(dataset: Path) -> None:
+    torch.manual_seed(0)
+    model = models.build("resnet_tiny", len(CLASSES)).eval()
+    images = torch.from_numpy(trainset.load(dataset).images[:8, None].astype(np.float32) / 16)
+    scores, embedding = served_model(model)(images)
+    with torch.no_grad():
+        features = torch.nn.Sequential(*list(model.children())[:-1])(images)
+    assert embedding.shape == (8, features.shape[1])
+    assert torch.allclose(embedding.norm(dim=1), torch.ones(8), atol=1e-5)
+    assert torch.allclose(embedding * features.norm(dim=1, keepdim=True), features, atol=1e-5)
+    assert torch.allclose(scores, torch.softmax(model(images), dim=1), atol=1e-6)
+
+
+def test_served_model_log_prior_shifts_scores_like_bayes_rule(dataset: Path) -> None:
+    torch.manual_seed(0)
+    model = models.build("lenet5", len(CLASSES)).eval()
+    images = torch.from_numpy(trainset.load(dataset).images[:4, None].astype(np.float32) / 16)
+    log_prior = np.log(np.linspace(1, 3, len(CLASSES)))
+    with torch.no_grad():
+        plain, _ = served_model(model)(images)
+        weighted, _ = served_model(model, log_prior)(images)
+    expected = plain * torch.from_numpy(np.exp(log_prior)).float()
+    assert torch.allclose(weighted, expected / expected.sum(dim=1, keepdim=True), atol=1e-6)
+
+
+def test_served_model_refuses_a_prior_of_another_width() -> None:
+    with pytest.raises(ExportError, match="log-prior"):
+        served_model(models.build("lenet5", len(CLASSES)).eval(), np.zeros(len(CLASSES) + 1))
 
 
 def test_check_parity_fails_for_other_weights(tmp_path: Path, dataset: Path) -> None:
     torch.manual_seed(0)
     path = tmp_path / "model.onnx"
-    export_onnx(models.build("lenet5", len(CLASSES)).eval(), path)
+    export_onnx(served_model(models.build("lenet5", len(CLASSES)).eval()), path)
     torch.manual_seed(1)
-    other = models.build("lenet5", len(CLASSES)).eval()
+    other = served_model(models.build("lenet5", len(CLASSES)).eval())
     with pytest.raises(ExportError, match="parity failed"):
         check_parity(other, path, trainset.fixed_real_batch(trainset.load(dataset)), CLASSES)
 
 
 def test_check_parity_fails_when_labels_do_not_match_the_output(tmp_path: Path, dataset: Path) -> None:
-    model = models.build("lenet5", len(CLASSES)).eval()
+    model = served_model(models.build("lenet5", len(CLASSES)).eval())
     path = tmp_path / "model.onnx"
     export_onnx(model, path)
     with pytest.raises(ExportError, match="labels"):
@@ -74,6 +105,7 @@ def test_export_writes_the_contract_metadata(exported: Path) -> None:
         assert key in card, key
     assert card["format"] == 1 and card["onnx"] == "model.onnx"
     assert card["input"] == "image" and card["output"] == "scores"
+    assert card["embedding_output"] == "embedding" and card["embedding_size"] == 128
     assert card["labels"] == CLASSES
     assert card["render"] == parameters()
     assert card["sha256"] == hashlib.sha256((exported / "model.onnx").read_bytes()).hexdigest()
@@ -85,7 +117,7 @@ def test_export_writes_the_contract_metadata(exported: Path) -> None:
 
 
 @pytest.mark.slow
-def test_export_onnx_has_dynamic_batch_and_softmax_scores(exported: Path, dataset: Path) -> None:
+def test_export_onnx_has_dynamic_batch_softmax_scores_and_unit_embeddings(exported: Path, dataset: Path) -> None:
     proto = onnx.load(str(exported / "model.onnx"))
     assert proto.opset_import[0].version >= 17
     session = ort.InferenceSession(str(exported / "model.onnx"), providers=["CPUExecutionProvider"])
@@ -95,6 +127,8 @@ def test_export_onnx_has_dynamic_batch_and_softmax_scores(exported: Path, datase
         scores = session.run(["scores"], {"image": x})[0]
         assert scores.shape == (batch, len(CLASSES)) and scores.dtype == np.float32
         assert np.allclose(scores.sum(axis=1), 1, atol=1e-5)
+        embedding = session.run(["embedding"], {"image": x})[0]
+        assert embedding.shape == (batch, 128) and np.allclose(np.linalg.norm(embedding, axis=1), 1, atol=1e-5)
 
 
 @pytest.mark.slow
