@@ -115,9 +115,9 @@ eval: $(VENV)/.test
 
 # Needs wrk (Debian, via system-deps) for the HTTP load; see backend/README.md "Speed".
 bench: system-deps $(VENV)/.test
-	$(PY) -m backend.bench_render --crohme $(DATA_ROOT)/crohme2014-isolated/samples.jsonl.gz
+	$(PY) -m bench.render --crohme $(DATA_ROOT)/crohme2014-isolated/samples.jsonl.gz
 	cd extension && node bench/render.bench.mjs $(abspath $(DATA_ROOT))/crohme2014-isolated/samples.jsonl.gz
-	$(PY) -m backend.bench_server --crohme $(DATA_ROOT)/crohme2014-isolated/samples.jsonl.gz
+	$(PY) -m bench.server --crohme $(DATA_ROOT)/crohme2014-isolated/samples.jsonl.gz
 	$(PY) -m training.bench --onnx models/model.onnx
 
 # dist/texsketch-chrome.zip + dist/texsketch-firefox.zip (unpacked copies in dist/build/); see extension/README.md

@@ -21,7 +21,7 @@ from backend.feedback.service import open_feedback_service
 from backend.metrics import Metrics, MetricsMiddleware
 from backend.model_card import ModelLoadError
 from backend.recognizer import Recognizer
-from backend.routes import bench, demo, health, metrics, predict, symbols
+from backend.routes import demo, health, metrics, predict, symbols
 from backend.settings import Settings
 from backend.state import ServerState
 from backend.symbol_search import SymbolIndex
@@ -91,8 +91,6 @@ def create_app(settings: Settings | None = None, load_now: bool = False) -> Fast
     app.include_router(metrics.router)
     app.include_router(demo.router)
     app.include_router(feedback.router)
-    if settings.bench_endpoints:
-        app.include_router(bench.router)
     app.mount("/static", StaticFiles(directory=demo.STATIC_DIR), name="static")
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware

@@ -50,8 +50,6 @@ class Settings(BaseSettings):
     # Browser origins allowed to call the API from page scripts. Empty: no CORS headers at all (the extension's
     # service worker and same-origin demo page need none). Never "*": any web page could then use the server.
     cors_origins: list[str] = Field(default_factory=list)
-    # `make bench` only: adds POST /bench/noop (parses the body, answers a constant) as the speed baseline.
-    bench_endpoints: bool = False
     # Where POST /feedback stores samples (backend/feedback/README.md): sqlite:///path (relative to the working
     # directory) or postgresql://...; "off" stores nothing. DATABASE_URL is read too, as container platforms set it.
     database_url: str = Field(

@@ -3,11 +3,12 @@
 1. In-process, pinned to one core, one onnxruntime thread: for each CROHME drawing, render + one session
    call (+ ranking), and separately the whole request path without HTTP (parse, check, render, infer,
    rank, serialise). Reported as p50/p99 per drawing.
-2. Over loopback HTTP against `python -m backend` (uvloop + httptools) with the shipped model: latency
-   p50/p99 and throughput of POST /predict at each concurrency, and of POST /bench/noop (the same bodies,
-   parsed and answered with a constant) in the same run; real/no-op is what recognition costs on top of
+2. Over loopback HTTP against the served app (`python -m bench.noop`: the server's app plus the no-op
+   route, uvloop + httptools) with the shipped model: latency p50/p99 and throughput of POST /predict at
+   each concurrency, and of POST /bench/noop (the same bodies, parsed and answered with a constant) in the
+   same run; real/no-op is what recognition costs on top of
    HTTP. The load generator is Debian's `wrk` (a Lua script cycles through the bodies) when installed,
-   else `backend.load_client`; it shares the machine's cores with the server, as any client here would.
+   else `bench.load_client`; it shares the machine's cores with the server, as any client here would.
 
 The last line printed is one JSON object with every number.
 """
@@ -192,7 +193,7 @@ def run_wrk(url: str, path: str, bodies: list[bytes], concurrency: int, seconds:
 
 
 def run_python_client(host: str, port: int, path: str, bodies: list[bytes], concurrency: int, seconds: int) -> HttpRun:
-    from backend.load_client import run_load
+    from bench.load_client import run_load
 
     probe = asyncio.run(run_load(host, port, path, bodies, concurrency, 200 * concurrency))
     total = max(1000, int(probe.per_second * seconds))
@@ -214,7 +215,7 @@ def bench_http(config: ServerBenchConfig, bodies: list[bytes]) -> list[HttpRun]:
     command = [
         sys.executable,
         "-m",
-        "backend",
+        "bench.noop",
         "--host",
         host,
         "--port",
@@ -223,7 +224,7 @@ def bench_http(config: ServerBenchConfig, bodies: list[bytes]) -> list[HttpRun]:
         str(config.model_dir),
     ]
     command += ["--workers", str(config.workers), "--batching" if config.batching else "--no-batching"]
-    environment = {**os.environ, "TEXSKETCH_BENCH_ENDPOINTS": "true", "TEXSKETCH_LOG_LEVEL": "warning"}
+    environment = {**os.environ, "TEXSKETCH_LOG_LEVEL": "warning"}
     server = subprocess.Popen(command, cwd=REPO_ROOT, env=environment)
     runs = []
     try:

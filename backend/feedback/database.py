@@ -32,21 +32,51 @@ class DatabaseUrlError(ValueError):
 
 @dataclass(frozen=True)
 class EngineConfig:
-    """How the feedback store talks to its database."""
+    """How the feedback store talks to its database. Every wait has a bound (backend/README.md, Reliability)."""
 
     url: str
-    # An unreachable database must turn into a 503 within seconds, not hold a server thread for minutes.
-    connect_timeout_s: int = 3
+    # An unreachable database must turn into a 503 within seconds, not hold a server thread for minutes
+    # (libpq's minimum is 2 s).
+    connect_timeout_s: int = 2
+    # Server side: any one statement (an insert waiting on a lock, a slow disk) is cancelled after this.
+    statement_timeout_s: float = 2.0
+    # Server side: a transaction whose client vanished mid-way releases its locks after this.
+    idle_in_transaction_timeout_s: float = 10.0
+    # TCP: data unacknowledged for this long (a network partition) breaks the connection.
+    tcp_user_timeout_s: float = 3.0
+    # TCP keepalive: an idle pooled connection to a vanished host is noticed after idle + interval * count.
+    keepalive_idle_s: int = 5
+    keepalive_interval_s: int = 1
+    keepalive_count: int = 3
     # Connections kept open per process; feedback is rare next to /predict, a few suffice.
     pool_size: int = 4
     # Extra connections for bursts, closed again when returned.
     max_overflow: int = 4
     # SQLite allows one writer at a time: others wait this long for the lock before giving up with a 503.
-    sqlite_busy_timeout_s: float = 15.0
+    sqlite_busy_timeout_s: float = 3.0
 
     @property
     def max_connections(self) -> int:
         return self.pool_size + self.max_overflow
+
+    def postgres_connect_args(self) -> dict[str, Any]:
+        """libpq parameters: client-side timeouts and keepalive, server-side timeouts via `options`."""
+        server_settings = {
+            "statement_timeout": int(self.statement_timeout_s * 1000),
+            "lock_timeout": int(self.statement_timeout_s * 1000),
+            "idle_in_transaction_session_timeout": int(self.idle_in_transaction_timeout_s * 1000),
+        }
+        return {
+            "connect_timeout": self.connect_timeout_s,
+            "application_name": "texsketch-feedback",
+            "options": " ".join(f"-c {name}={value}" for name, value in server_settings.items()),
+            # Ignored by libpq on Unix sockets, where a dead peer closes the socket anyway.
+            "keepalives": 1,
+            "keepalives_idle": self.keepalive_idle_s,
+            "keepalives_interval": self.keepalive_interval_s,
+            "keepalives_count": self.keepalive_count,
+            "tcp_user_timeout": int(self.tcp_user_timeout_s * 1000),
+        }
 
 
 def database_url_from_env(environ: Mapping[str, str] | None = None) -> str:
@@ -116,20 +146,34 @@ def create_feedback_engine(config: EngineConfig) -> Engine:
 
     url = parse_database_url(config.url)
     common: dict[str, Any] = {
-        # A connection broken while the database was down is noticed and replaced at checkout, not used.
-        "pool_pre_ping": True,
+        # Not SQLAlchemy's pre-ping: it runs before any checkout listener, so a ping to a frozen database
+        # could not be cut by feedback.deadline. `_ping_on_checkout` does the same, as a listener.
+        "pool_pre_ping": False,
         "pool_size": config.pool_size,
         "max_overflow": config.max_overflow,
         # Callers bound their concurrency to the pool size, so a wait here means something is stuck.
-        "pool_timeout": 30,
+        "pool_timeout": 2,
     }
     if url.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, config, common)
-    return create_engine(
-        url,
-        connect_args={"connect_timeout": config.connect_timeout_s, "application_name": "texsketch-feedback"},
-        **common,
-    )
+        engine = _sqlite_engine(url, config, common)
+    else:
+        engine = create_engine(url, connect_args=config.postgres_connect_args(), **common)
+    _ping_on_checkout(engine)
+    return engine
+
+
+def _ping_on_checkout(engine: Engine) -> None:
+    """A connection broken while the database was down is noticed and replaced at checkout, not used."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import DisconnectionError
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            # The pool discards this connection and checks out (or opens) another, up to three times.
+            raise DisconnectionError(f"stale connection: {error}") from error
 
 
 def _sqlite_engine(url: URL, config: EngineConfig, common: dict[str, Any]) -> Engine:

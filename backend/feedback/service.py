@@ -19,6 +19,9 @@ from backend.feedback.database import EngineConfig, feedback_disabled
 from backend.feedback.store import FeedbackStore, StoreConfig, Stored
 from backend.feedback.submission import FeedbackSample
 
+# /health waits at most this long for the database; a load balancer polls it every few seconds.
+HEALTH_PROBE_S = 1.0
+
 
 @dataclass
 class FeedbackService:
@@ -40,6 +43,12 @@ class FeedbackService:
 
     async def stats(self) -> dict[str, Any]:
         return await anyio.to_thread.run_sync(self.store.stats, limiter=self.limiter)
+
+    async def reachable(self) -> bool:
+        """A bounded `SELECT 1` (for /health), on a thread of its own: stuck store calls cannot delay it."""
+        if self.store.down:
+            return False
+        return await anyio.to_thread.run_sync(self.store.ping, HEALTH_PROBE_S)
 
     def close(self) -> None:
         self.store.close()

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from backend.feedback.database import EngineConfig, create_feedback_engine, redact
+from backend.feedback.deadline import ConnectionDeadline, DeadlineExceeded
 from backend.feedback.schema import feedback_samples as samples
 from backend.feedback.submission import FeedbackSample
 
@@ -73,6 +74,11 @@ class StoreConfig:
     auto_migrate: bool = True
     # After a failed connection, answer 503 at once for this long instead of stalling every request on it.
     retry_after_s: float = 1.0
+    # Wall-clock bound on one add / stats / count / migrate call, for a database that accepts bytes and never
+    # answers (frozen process, stalled network): past it the call's connections are cut (feedback.deadline).
+    # With a connection attempt begun just before it (connect timeout 2 s), a call ends within about 4.5 s.
+    # None (the export command): no bound besides the driver's and the server's timeouts.
+    call_deadline_s: float | None = 2.5
 
 
 class FeedbackStore:
@@ -81,6 +87,9 @@ class FeedbackStore:
     def __init__(self, config: StoreConfig) -> None:
         self.config = config
         self.engine = create_feedback_engine(config.engine)
+        self._deadline = (
+            ConnectionDeadline(self.engine, config.call_deadline_s) if config.call_deadline_s is not None else None
+        )
         self._schema_ready = False
         self._schema_lock = threading.Lock()
         self._down_until = 0.0
@@ -99,7 +108,7 @@ class FeedbackStore:
         from sqlalchemy.exc import IntegrityError
 
         sha = sample.sha256()
-        with self._available():
+        with self._available(), self._bounded():
             self._ensure_schema()
             try:
                 with self.engine.begin() as connection:
@@ -141,7 +150,7 @@ class FeedbackStore:
         from sqlalchemy import func, select
 
         count = func.count().label("n")
-        with self._available():
+        with self._available(), self._bounded():
             self._ensure_schema()
             with self._read_connection() as connection, connection.begin():
                 per_symbol = connection.execute(
@@ -166,7 +175,7 @@ class FeedbackStore:
     def count(self) -> int:
         from sqlalchemy import func, select
 
-        with self._available():
+        with self._available(), self._bounded():
             self._ensure_schema()
             with self.engine.connect() as connection:
                 return int(connection.execute(select(func.count()).select_from(samples)).scalar_one())
@@ -195,7 +204,7 @@ class FeedbackStore:
         """Apply pending migrations now; the names applied."""
         from backend.feedback.migrations import migrate
 
-        with self._available():
+        with self._available(), self._bounded():
             applied = migrate(self.engine)
         self._schema_ready = True
         return applied
@@ -231,6 +240,30 @@ class FeedbackStore:
                     )
             self._schema_ready = True
 
+    def ping(self, seconds: float) -> bool:
+        """Can the database run a statement now, within `seconds`? (For /health; never raises.)"""
+        from sqlalchemy import text
+
+        try:
+            with self._available(), self._bounded(seconds), self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:  # unavailable, or any other failure: either way not usable now
+            return False
+        return True
+
+    @contextmanager
+    def _bounded(self, seconds: float | None = None) -> Iterator[None]:
+        if self._deadline is None:
+            yield
+        else:
+            with self._deadline.bounded(seconds):
+                yield
+
+    @property
+    def down(self) -> bool:
+        """True while the store answers "unavailable" without trying (shortly after a failure)."""
+        return time.monotonic() < self._down_until
+
     @contextmanager
     def _available(self) -> Iterator[None]:
         """Turn every way of not reaching the database into `FeedbackUnavailable`, and fail fast for a moment."""
@@ -243,7 +276,7 @@ class FeedbackStore:
             raise FeedbackUnavailable(_UNAVAILABLE)
         try:
             yield
-        except (OperationalError, InterfaceError, PoolTimeout) as error:
+        except (OperationalError, InterfaceError, PoolTimeout, DeadlineExceeded) as error:
             self._mark_down(error)
         except DBAPIError as error:
             if not error.connection_invalidated:

@@ -10,7 +10,7 @@ import httpx
 import orjson
 import pytest
 
-from backend.load_client import run_load
+from bench.load_client import run_load
 from tests.backend.live_server import SHIPPED_MODEL_DIR, live_server, shipped_model_present
 from tests.backend.model_fixtures import write_model_dir
 

@@ -67,6 +67,35 @@ class RestartablePostgres(PostgresServer):
                 raise RuntimeError("PostgreSQL did not stop within 30 s of SIGQUIT")
             time.sleep(0.02)
 
+    def pause(self) -> None:
+        """SIGSTOP the postmaster and every backend: connections stay open, nothing answers (a frozen host)."""
+        postmaster, *children = self._process_ids()
+        os.kill(postmaster, signal.SIGSTOP)  # first, so it forks no backend we would miss
+        for pid in [*children, *self._process_ids()[1:]]:
+            os.kill(pid, signal.SIGSTOP)
+
+    def unpause(self) -> None:
+        for pid in self._process_ids():
+            os.kill(pid, signal.SIGCONT)
+
+    def _process_ids(self) -> list[int]:
+        postmaster = int((self._data / "postmaster.pid").read_text().split()[0])
+        children = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                if parent == postmaster:
+                    children.append(int(entry.name))
+        return [postmaster, *children]
+
+    @property
+    def unix_socket(self) -> Path:
+        assert self.folder is not None, "the server is not started"
+        return self.folder / f".s.PGSQL.{self.port}"
+
     def resume(self) -> None:
         options = f"-p {self.port} -k {self.folder} -c listen_addresses='' -c fsync=off"
         self._run("pg_ctl", "-D", str(self._data), "-o", options, "-l", str(self._log), "-w", "start")
@@ -212,3 +241,91 @@ class ThreadedServer:
     def __exit__(self, *exc: object) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=15)
+
+
+class StallingProxy:
+    """A TCP proxy in front of the test cluster's Unix socket, to play the network between server and database.
+
+    `freeze()` keeps every connection open but forwards nothing (a partition, or a middlebox that stalled:
+    the kernel still accepts bytes, nothing answers); `thaw()` heals it. `stop()` closes everything and
+    refuses new connections (the proxy process died); `start()` listens again on the same port.
+    """
+
+    def __init__(self, unix_socket: Path) -> None:
+        import threading
+
+        self.unix_socket = unix_socket
+        self.port = free_port()
+        self._flowing = threading.Event()
+        self._flowing.set()
+        self._sockets: list[socket.socket] = []
+        self._listener: socket.socket | None = None
+        self._lock = threading.Lock()
+
+    def url(self, database: str) -> str:
+        from tests.postgres_server import SUPERUSER
+
+        return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> None:
+        import threading
+
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(128)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def freeze(self) -> None:
+        self._flowing.clear()
+
+    def thaw(self) -> None:
+        self._flowing.set()
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._listener is not None:
+                self._listener.close()
+                self._listener = None
+            for connection in self._sockets:
+                with _suppress_os_error():
+                    connection.shutdown(socket.SHUT_RDWR)
+                connection.close()
+            self._sockets.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        import threading
+
+        while True:
+            self._flowing.wait()  # frozen: new connections wait in the backlog, unanswered
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # stopped
+            upstream = socket.socket(socket.AF_UNIX)
+            try:
+                upstream.connect(str(self.unix_socket))
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._sockets += [client, upstream]
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    def _pump(self, source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                self._flowing.wait()
+                target.sendall(data)
+            target.shutdown(socket.SHUT_WR)
+        except OSError:
+            with _suppress_os_error():
+                target.shutdown(socket.SHUT_RDWR)
+
+
+def _suppress_os_error() -> Any:
+    import contextlib
+
+    return contextlib.suppress(OSError)
