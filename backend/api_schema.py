@@ -33,6 +33,8 @@ class ModelInfo(BaseModel):
 class PredictResponse(BaseModel):
     predictions: list[Candidate]
     model: ModelInfo
+    # Only with `"embedding": true`: the model's L2-normalised embedding, null when the model has none.
+    embedding: list[float] | None = None
 
 
 class SymbolDetail(SymbolSummary):

@@ -48,7 +48,7 @@ def load_state(settings: Settings, metrics: Metrics) -> ServerState:
             catalogue_path,
             ", ".join(recognizer.unlisted_labels[:5]),
         )
-    batcher = InferenceBatcher(recognizer.scores, settings.max_batch) if settings.batching else None
+    batcher = InferenceBatcher(recognizer.outputs, settings.max_batch) if settings.batching else None
     return ServerState(
         settings=settings,
         limits=settings.drawing_limits(),

@@ -32,6 +32,9 @@ class ModelCard:
     labels: tuple[str, ...]
     input_name: str
     output_name: str
+    # The L2-normalised embedding output (contracts section 3), None for models exported before it existed.
+    embedding_name: str | None = None
+    embedding_size: int | None = None
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -83,6 +86,12 @@ def load_model_card(model_dir: Path) -> ModelCard:
             f"model metadata {path}: the model was trained on renderer {trained_render}, "
             f"but this server renders with {render.parameters()}; re-export the model"
         )
+    embedding_name = data.get("embedding_output")
+    embedding_size = data.get("embedding_size")
+    if embedding_name is not None and not (isinstance(embedding_name, str) and embedding_name):
+        raise ModelLoadError(f"model metadata {path}: 'embedding_output' must be an output name")
+    if embedding_name is not None and (isinstance(embedding_size, bool) or not isinstance(embedding_size, int)):
+        raise ModelLoadError(f"model metadata {path}: 'embedding_size' must be an integer with 'embedding_output'")
     onnx_path = model_dir / onnx_name
     if not onnx_path.is_file():
         raise ModelLoadError(f"model file {onnx_path} does not exist (run `make models` or set TEXSKETCH_MODEL_DIR)")
@@ -99,4 +108,6 @@ def load_model_card(model_dir: Path) -> ModelCard:
         labels=tuple(labels),
         input_name=data.get("input", "image"),
         output_name=data.get("output", "scores"),
+        embedding_name=embedding_name,
+        embedding_size=embedding_size if embedding_name is not None else None,
     )

@@ -109,10 +109,42 @@ class Recognizer:
                 f"the model outputs {width} scores but model.json lists {len(self.card.labels)} labels: "
                 "labels and model do not match"
             )
+        if self.card.embedding_name is not None:
+            if self.card.embedding_name not in outputs:
+                raise ModelLoadError(
+                    f"model.json names the embedding output {self.card.embedding_name!r}, "
+                    f"the model has {sorted(outputs)}"
+                )
+            size = self.outputs(probe).shape[-1] - width
+            if size != self.card.embedding_size:
+                raise ModelLoadError(
+                    f"the model's embedding has {size} values but model.json says embedding_size "
+                    f"{self.card.embedding_size}"
+                )
 
     def scores(self, images: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Probabilities [N, C] for model inputs [N, 1, 32, 32]."""
         return self.session.run([self.card.output_name], {self.card.input_name: images})[0]
+
+    @property
+    def has_embedding(self) -> bool:
+        return self.card.embedding_name is not None
+
+    def outputs(self, images: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """One row per input [N, C + D]: the C probabilities, then the D embedding values when the model has an
+        embedding output (one session call fetches both; `split_row` takes a row apart). The batcher runs this,
+        so requests with and without `"embedding": true` share batches."""
+        if self.card.embedding_name is None:
+            return self.scores(images)
+        scores, embedding = self.session.run(
+            [self.card.output_name, self.card.embedding_name], {self.card.input_name: images}
+        )
+        return np.concatenate([scores, embedding], axis=1)
+
+    def split_row(self, row: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32] | None]:
+        """(scores [C], embedding [D] or None) of one `outputs` row."""
+        width = len(self.card.labels)
+        return row[:width], (row[width:] if self.card.embedding_name is not None else None)
 
     def rank(self, scores: npt.NDArray[np.float32], k: int) -> list[dict[str, Any]]:
         """The top k distinct glyphs of one score row, best first, as API entries."""

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from backend.api_schema import ErrorResponse, PredictResponse
 from backend.errors import ApiError
-from backend.predict_request import PredictRequest, parse_predict_body
+from backend.predict_request import PredictRequest, parse_predict_request
 from backend.render import counts_to_input, render_point_arrays
 from backend.state import ServerState
 
@@ -36,15 +36,20 @@ _REQUEST_BODY = {
 async def predict(request: Request) -> Response:
     """Render the strokes exactly as training did and return the top `k` symbols with their scores."""
     state: ServerState = request.app.state.texsketch
-    arrays, k = parse_predict_body(await request.body(), state.limits)
+    parsed = parse_predict_request(await request.body(), state.limits)
+    arrays, k = parsed.arrays, parsed.k
     try:
         image = counts_to_input(render_point_arrays(arrays))[None]
     except ValueError as error:  # a drawing that passed the checks but not the renderer (e.g. extent ~1e-320)
         raise ApiError(422, ["body", "strokes"], f"the drawing cannot be rendered: {error}") from None
     recognizer = state.recognizer
     if state.batcher is not None:
-        scores = await state.batcher.scores(image)
+        row = await state.batcher.scores(image)
     else:
-        scores = recognizer.scores(image[None])[0]
+        row = recognizer.outputs(image[None])[0]
+    scores, embedding = recognizer.split_row(row)
     answer = {"predictions": recognizer.rank(scores, k), "model": recognizer.model_info}
+    if parsed.embedding:
+        # null, not an error, for a model exported before the embedding existed: the answer is still good.
+        answer["embedding"] = embedding.tolist() if embedding is not None else None
     return Response(orjson.dumps(answer), media_type="application/json")

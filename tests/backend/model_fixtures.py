@@ -76,34 +76,56 @@ def write_catalogue(model_dir: Path, symbols: list[dict[str, Any]] = SYMBOLS) ->
         (model_dir / s["preview"]).write_text(f'<svg xmlns="http://www.w3.org/2000/svg"><!-- {s["id"]} --></svg>')
 
 
-def onnx_model_bytes(classes: int, seed: int = 0) -> bytes:
-    """A real classifier graph: image [N,1,32,32] -> Flatten -> MatMul -> Softmax -> scores [N, classes]."""
+def onnx_model_bytes(classes: int, seed: int = 0, embedding_size: int | None = None) -> bytes:
+    """A real classifier graph: image [N,1,32,32] -> Flatten -> MatMul -> Softmax -> scores [N, classes].
+
+    With `embedding_size`, like the shipped export (contracts section 3): Flatten -> MatMul -> features [N, D],
+    whose L2-normalised copy is the second output `embedding`, and features -> MatMul -> Softmax -> scores."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
     side = render.SIZE
-    weights = np.random.default_rng(seed).normal(0, 1, (side * side, classes)).astype(np.float32)
-    graph = helper.make_graph(
-        [
+    rng = np.random.default_rng(seed)
+    image = [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 1, side, side])]
+    scores = helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["N", classes])
+    if embedding_size is None:
+        weights = rng.normal(0, 1, (side * side, classes)).astype(np.float32)
+        nodes = [
             helper.make_node("Flatten", ["image"], ["flat"], axis=1),
             helper.make_node("MatMul", ["flat", "weights"], ["logits"]),
             helper.make_node("Softmax", ["logits"], ["scores"], axis=1),
-        ],
-        "fixture",
-        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 1, side, side])],
-        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["N", classes])],
-        [numpy_helper.from_array(weights, "weights")],
-    )
+        ]
+        graph = helper.make_graph(nodes, "fixture", image, [scores], [numpy_helper.from_array(weights, "weights")])
+    else:
+        features = rng.normal(0, 1, (side * side, embedding_size)).astype(np.float32)
+        classifier = rng.normal(0, 0.3, (embedding_size, classes)).astype(np.float32)
+        nodes = [
+            helper.make_node("Flatten", ["image"], ["flat"], axis=1),
+            helper.make_node("MatMul", ["flat", "features_w"], ["features"]),
+            helper.make_node("LpNormalization", ["features"], ["embedding"], axis=1, p=2),
+            helper.make_node("MatMul", ["features", "classifier_w"], ["logits"]),
+            helper.make_node("Softmax", ["logits"], ["scores"], axis=1),
+        ]
+        embedding = helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["N", embedding_size])
+        initial = [numpy_helper.from_array(features, "features_w"), numpy_helper.from_array(classifier, "classifier_w")]
+        graph = helper.make_graph(nodes, "fixture", image, [scores, embedding], initial)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
     onnx.checker.check_model(model)
     return model.SerializeToString()
 
 
-def write_model(model_dir: Path, labels: list[str], classes: int | None = None, version: str = "fixture-1") -> None:
-    """model.onnx with `classes` outputs (default: one per label) and a model.json that records it."""
+def write_model(
+    model_dir: Path,
+    labels: list[str],
+    classes: int | None = None,
+    version: str = "fixture-1",
+    embedding_size: int | None = None,
+) -> None:
+    """model.onnx with `classes` outputs (default: one per label) and a model.json that records it; with
+    `embedding_size`, also the `embedding` output and its two model.json fields."""
     model_dir.mkdir(parents=True, exist_ok=True)
-    data = onnx_model_bytes(len(labels) if classes is None else classes)
+    data = onnx_model_bytes(len(labels) if classes is None else classes, embedding_size=embedding_size)
     (model_dir / "model.onnx").write_bytes(data)
     card = {
         "format": 1,
@@ -118,6 +140,8 @@ def write_model(model_dir: Path, labels: list[str], classes: int | None = None, 
         "data": {},
         "metrics": {},
     }
+    if embedding_size is not None:
+        card.update(embedding_output="embedding", embedding_size=embedding_size)
     (model_dir / "model.json").write_text(json.dumps(card), encoding="utf-8")
 
 

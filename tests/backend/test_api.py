@@ -142,7 +142,7 @@ def test_openapi_documents_predict_request_and_answer(client):
     schema = client.get("/openapi.json").json()
     operation = schema["paths"]["/predict"]["post"]
     body = operation["requestBody"]["content"]["application/json"]["schema"]
-    assert set(body["properties"]) == {"strokes", "k"}
+    assert set(body["properties"]) == {"strokes", "k", "embedding"}
     assert body["properties"]["k"]["maximum"] == MAX_K
     assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("PredictResponse")
     assert client.get("/docs").status_code == 200

@@ -1,0 +1,62 @@
+// The JavaScript personal blend against the Python reference's golden vectors (tests/golden/personal_blend.json,
+// written by tests/golden/generate_personal_blend.py): the same similarities, order and scores, to the bit.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import {
+  CANDIDATE_POOL,
+  DEFAULT_PARAMETERS,
+  PersonalIndex,
+  QUANT_SCALE,
+  blend,
+  personalizeAnswer,
+} from '../src/shared/personal-blend.js';
+
+const golden = JSON.parse(readFileSync(new URL('../../tests/golden/personal_blend.json', import.meta.url), 'utf8'));
+
+test('personal_blend_golden_file_matches_the_module_constants', () => {
+  assert.equal(golden.quant_scale, QUANT_SCALE);
+  assert.equal(golden.candidate_pool, CANDIDATE_POOL);
+  assert.deepEqual(golden.default_params, { ...DEFAULT_PARAMETERS });
+});
+
+for (const c of golden.cases) {
+  test(`personal_blend_golden_case: ${c.name}`, () => {
+    const index = new PersonalIndex(c.examples.map((e) => ({ symbolId: e.symbol, embedding: e.embedding })));
+    const sims = index.similarities(c.embedding);
+    assert.deepEqual([...sims], c.expected_similarities);
+    const ranked = blend(c.candidates, sims, index.symbolIds, c.params);
+    assert.deepEqual(
+      ranked.map((r) => ({ id: r.id, score: r.score, model_score: r.modelScore, bonus: r.bonus })),
+      c.expected,
+    );
+  });
+}
+
+test('personal_blend_personalize_answer_uses_stored_entries_for_symbols_the_model_did_not_offer', () => {
+  const c = golden.cases.find((x) => x.name.includes('does not know'));
+  const answer = {
+    predictions: c.candidates.map((p) => ({ id: p.id, command: p.id, score: p.score, alternatives: [] })),
+    embedding: c.embedding,
+    model: { sha256: 'x' },
+  };
+  const index = new PersonalIndex(c.examples.map((e) => ({ symbolId: e.symbol, embedding: e.embedding })));
+  const personal = { index, symbolOf: (id) => (id.startsWith('personal:') ? { id, command: '\\R', alternatives: [] } : undefined) };
+  const shown = personalizeAnswer(answer, personal, 5);
+  assert.equal(shown.personalized, true);
+  assert.equal(shown.predictions.length, 5);
+  assert.deepEqual(shown.predictions.map((p) => p.id), c.expected.slice(0, 5).map((e) => e.id));
+  assert.equal(shown.predictions[0].command, '\\R');
+  assert.equal(shown.predictions[0].score, c.expected[0].score);
+});
+
+test('personal_blend_personalize_answer_without_embedding_or_examples_keeps_the_model_answer', () => {
+  const answer = { predictions: [1, 2, 3, 4, 5, 6].map((i) => ({ id: `s${i}`, score: 1 / (i + 1) })), embedding: null, model: {} };
+  const empty = { index: new PersonalIndex([]), symbolOf: () => undefined };
+  for (const personal of [null, empty]) {
+    const shown = personalizeAnswer({ ...answer, embedding: [1, 0] }, personal, 5);
+    assert.deepEqual(shown.predictions, answer.predictions.slice(0, 5));
+    assert.equal(shown.personalized, false);
+  }
+  assert.deepEqual(personalizeAnswer(answer, empty, 3).predictions, answer.predictions.slice(0, 3));
+});
