@@ -3,6 +3,8 @@ tests check real answers against these models so documentation and behaviour can
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel
 
 from backend.symbol_json import Mode
@@ -52,8 +54,22 @@ class SymbolList(BaseModel):
     total: int
 
 
+# ok: working; down: not working now; disabled: turned off by configuration (feedback with DATABASE_URL=off).
+DependencyState = Literal["ok", "down", "disabled"]
+
+
+class Dependencies(BaseModel):
+    model: DependencyState
+    catalogue: DependencyState
+    feedback_store: DependencyState
+
+
 class Health(BaseModel):
-    status: str
+    # ok: everything configured works. degraded: /predict and /symbols work, feedback is refused (503) until
+    # its database is back; taking this instance out of rotation would not help, the database is shared.
+    # down: nothing can be served (HTTP 503).
+    status: Literal["ok", "degraded", "down"]
+    dependencies: Dependencies
     model: ModelInfo
     labels: int
     # Model labels missing from the catalogue (a catalogue newer than the model): never shown in answers.
@@ -61,6 +77,10 @@ class Health(BaseModel):
     symbols: int
     uptime_s: float
     batching: bool
+
+
+class Probe(BaseModel):
+    status: Literal["ok", "ready", "not_ready"]
 
 
 class ErrorItem(BaseModel):
