@@ -1,8 +1,10 @@
 """`python -m backend.feedback export|migrate|stats`: the feedback database from the command line.
 
-    python -m backend.feedback export --out data-cache/feedback.jsonl.gz [--skip-missing]
-    python -m backend.feedback migrate
-    python -m backend.feedback stats
+    python -m backend.feedback export --out data-cache/feedback.jsonl.gz [--skip-missing] [--database-url URL]
+    python -m backend.feedback migrate [--database-url URL]
+    python -m backend.feedback stats [--database-url URL]
+
+Options go before or after the command name.
 
 The database comes from `--database-url`, else `TEXSKETCH_DATABASE_URL`, else `DATABASE_URL`, else the
 server's default SQLite file, so the command reads the same database as `make run`. The last line printed
@@ -42,19 +44,28 @@ class CommandConfig:
 
 
 def parse_arguments(argv: list[str] | None) -> CommandConfig:
-    parser = argparse.ArgumentParser(prog="python -m backend.feedback", description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="postgresql://... or sqlite:///path (default: as the server)")
+    # Shared by the main parser and every subcommand, so `--database-url` works before or after the command
+    # name, as users type it. SUPPRESS: a subcommand that is not given it keeps the main parser's value.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database-url",
+        default=argparse.SUPPRESS,
+        help="postgresql://... or sqlite:///path (default: as the server)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="python -m backend.feedback", description=__doc__.splitlines()[0], parents=[common]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    export = commands.add_parser("export", help="write every sample as JSON Lines for training")
+    export = commands.add_parser("export", parents=[common], help="write every sample as JSON Lines for training")
     export.add_argument("--out", type=Path, required=True, help="output file, e.g. data-cache/feedback.jsonl.gz")
     export.add_argument("--skip-missing", action="store_true", help="no SQLite file yet: write nothing, exit 0")
     export.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
-    commands.add_parser("migrate", help="create or upgrade the tables now")
-    commands.add_parser("stats", help="counts per symbol, per day and by rank, as JSON")
+    commands.add_parser("migrate", parents=[common], help="create or upgrade the tables now")
+    commands.add_parser("stats", parents=[common], help="counts per symbol, per day and by rank, as JSON")
     arguments = parser.parse_args(argv)
     return CommandConfig(
         command=arguments.command,
-        database_url=arguments.database_url or database_url_from_env(),
+        database_url=getattr(arguments, "database_url", None) or database_url_from_env(),
         out=getattr(arguments, "out", None),
         skip_missing=getattr(arguments, "skip_missing", False),
         progress=getattr(arguments, "progress", True),
