@@ -14,7 +14,7 @@ from backend.catalogue import DEFAULT_PATH, CatalogueError, load_catalogue, pars
 REPO = Path(__file__).resolve().parents[2]
 OVERRIDES = REPO / "training" / "catalogue" / "overrides.json"
 DETEXIFY = REPO.parent / "shared" / "data" / "detexify-symbols.json"
-SOURCES = {"detexify", "crohme", "alphanumeric", "typst"}
+SOURCES = {"detexify", "crohme", "alphanumeric", "typst", "alias"}
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +84,10 @@ def test_load_catalogue_committed_unicode_has_one_group_except_documented_looks(
 
 
 def test_load_catalogue_committed_symbols_without_unicode_stand_alone(catalogue):
+    lookalikes = json.loads(OVERRIDES.read_text(encoding="utf-8"))["lookalikes"]
+    merged = {command for item in lookalikes for command in item["commands"]}
     for symbol in catalogue.symbols:
-        if symbol.unicode is None:
+        if symbol.unicode is None and symbol.command not in merged:
             assert catalogue.members(symbol.id) == (symbol,)
 
 
@@ -157,3 +159,88 @@ def test_parse_catalogue_bad_entries_are_named(symbols, words):
 def test_parse_catalogue_wrong_version_is_refused():
     with pytest.raises(CatalogueError, match="catalogue_version"):
         parse_catalogue({"catalogue_version": 2, "symbols": []})
+
+
+# Independent of overrides.json: a look-alike key from the Unicode character's name. Shapes that differ only in
+# size, Greek capitals drawn as Latin ones, double-struck letters of any block and horizontal strokes of any
+# length share a key; a glyph group is one answer, so no two representatives may share a key.
+_SIZE_WORDS = re.compile(r"\b(MEDIUM SMALL|SMALL|MEDIUM|LARGE|BIG) ")
+_SHAPES = ("SQUARE", "CIRCLE", "TRIANGLE", "DIAMOND", "LOZENGE")
+_GREEK_AS_LATIN = dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΧ", "ABEZHIKMNOPTX", strict=True))
+_HORIZONTAL_STROKES = {"HYPHEN", "HYPHEN-MINUS", "MINUS SIGN", "EN DASH", "EM DASH", "FIGURE DASH"}
+
+
+def lookalike_key(char: str | None) -> str | None:
+    import unicodedata
+
+    if char is None:
+        return None
+    if char in _GREEK_AS_LATIN:
+        return "LATIN CAPITAL LETTER " + _GREEK_AS_LATIN[char]
+    name = unicodedata.name(char, "")
+    if name in _HORIZONTAL_STROKES:
+        return "HORIZONTAL STROKE"
+    if "DOUBLE-STRUCK" in name:
+        return name.removeprefix("MATHEMATICAL ")
+    plain_shape = not any(word in name for word in ("CIRCLED", "SQUARED", "ARROW", "N-ARY", "VERY SMALL"))
+    if plain_shape and any(shape in name for shape in _SHAPES):  # very small shapes are drawn as dots
+        return _SIZE_WORDS.sub("", name)
+    return None
+
+
+def test_load_catalogue_committed_no_two_representatives_share_a_lookalike_key(catalogue):
+    seen: dict[str, str] = {}
+    clashes = []
+    for symbol in catalogue.symbols:
+        key = lookalike_key(symbol.unicode)
+        if symbol.glyph != symbol.id or key is None:
+            continue
+        if key in seen:
+            clashes.append((key, seen[key], symbol.id))
+        seen[key] = symbol.id
+    assert clashes == []
+    assert len(seen) > 40  # the key does find shapes, letters and strokes
+
+
+def _glyph_of(catalogue, symbol_id):
+    return catalogue.by_id[symbol_id].glyph
+
+
+def test_load_catalogue_committed_issue_lookalikes_are_one_answer(catalogue):
+    same = [
+        ("unicode-math-TU-_mupBeta", "latex2e-OT1-B"),
+        ("unicode-math-TU-_mupChi", "latex2e-OT1-X"),
+        ("wasysym-OT1-_Square", "amssymb-OT1-_square"),
+        ("unicode-math-TU-_mdwhtsquare", "amssymb-OT1-_square"),
+        ("amssymb-OT1-_Box", "amssymb-OT1-_square"),
+        ("dsfont-OT1-_mathds{R}", "amssymb-OT1-_mathbb{R}"),
+        ("bbm-OT1-_mathbbm{R}", "amssymb-OT1-_mathbb{R}"),
+        ("bbm-OT1-_mathbbm{1}", "bbold-OT1-_mathbb{1}"),
+        ("latex2e-OT1-_bigcirc", "latex2e-OT1-_circ"),
+    ]
+    for member, representative in same:
+        assert _glyph_of(catalogue, member) == representative, member
+    # The representative is the everyday command: \mathbb{R}, not dsfont's \mathds{R}.
+    assert catalogue.members("dsfont-OT1-_mathds{R}")[0].command == "\\mathbb{R}"
+
+
+def test_load_catalogue_committed_shapes_a_hand_can_tell_apart_stay_apart(catalogue):
+    apart = [
+        ("stmaryrd-OT1-_Longmapsfrom", "stmaryrd-OT1-_Mapsfrom"),  # long vs short: the aspect shows it
+        ("latex2e-OT1-_longrightarrow", "latex2e-OT1-_rightarrow"),
+        ("mathrsfs-OT1-_mathscr{A}", "amssymb-OT1-_mathcal{A}"),  # roundhand vs calligraphic
+        ("latex2e-OT1-x", "latex2e-OT1-X"),  # letter case is the writer's choice
+        ("latex2e-OT1-_sum", "latex2e-OT1-_Sigma"),  # n-ary operator vs letter
+        ("amssymb-OT1-_square", "amssymb-OT1-_blacksquare"),  # open vs filled
+        ("latex2e-OT1-_cdot", "latex2e-OT1-."),  # position on the line
+    ]
+    for first, second in apart:
+        assert _glyph_of(catalogue, first) != _glyph_of(catalogue, second), (first, second)
+
+
+def test_load_catalogue_committed_aliases_never_represent_a_group_of_detexify_commands(catalogue):
+    for symbol in catalogue.symbols:
+        if symbol.source == "alias" and symbol.glyph == symbol.id:
+            # Only where the alias is the everyday form and needs a lighter package (amssymb's \mathbb).
+            others = [s for s in catalogue.members(symbol.id) if s.id != symbol.id and s.source != "alias"]
+            assert all(s.package not in (None, "amssymb", "amsmath") for s in others), symbol.id

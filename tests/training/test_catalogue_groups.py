@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from training.catalogue.groups import DistinctLook, Member, glyph_groups, search_names
+from training.catalogue.groups import DistinctLook, LookAlike, Member, glyph_groups, merge_lookalikes, search_names
 
 
 def member(symbol_id, command, package=None, math=True, unicode="≤", source="detexify", fontenc="OT1"):
@@ -43,3 +43,39 @@ def test_search_names_are_command_unicode_name_and_typst_names():
     assert search_names("\\alpha", "α", ("alpha",)) == ["alpha", "greek small letter alpha"]
     assert search_names("+", "+", ("plus",)) == ["+", "plus sign", "plus"]
     assert search_names("\\textnosuch", None) == ["textnosuch"]
+
+
+def test_merge_lookalikes_joins_whole_groups_under_the_best_ranked_member():
+    members = [
+        member("B", "B", unicode="B"),
+        member("beta", "\\mupBeta", "unicode-math", unicode="Β"),
+        member("sq", "\\square", "amssymb", unicode="□"),
+        member("box", "\\Box", "amssymb", unicode="□", source="alias"),
+        member("ballot", "\\Square", "wasysym", unicode="☐"),
+    ]
+    glyph = glyph_groups(members, [])
+    sets = [LookAlike(("B", "\\mupBeta"), "same letter"), LookAlike(("\\square", "\\Square"), "same square")]
+    merged = merge_lookalikes(members, glyph, sets)
+    assert merged == {"B": "B", "beta": "B", "sq": "sq", "box": "sq", "ballot": "sq"}
+
+
+def test_merge_lookalikes_prefer_overrides_the_rank():
+    members = [member("bot", "\\bot", unicode="⊥"), member("perp", "\\perp", unicode="⟂")]
+    sets = [LookAlike(("\\perp", "\\bot"), "up tack", prefer="\\perp")]
+    assert set(merge_lookalikes(members, glyph_groups(members, []), sets).values()) == {"perp"}
+
+
+def test_merge_lookalikes_joined_pairs_put_a_symbol_without_character_into_its_target_group():
+    members = [
+        member("lz", "\\blacklozenge", "amssymb", unicode=None),
+        member("alias", "\\Lz", "amssymb", unicode=None, source="alias"),
+    ]
+    merged = merge_lookalikes(members, glyph_groups(members, []), [], joined=[("alias", "lz")])
+    assert merged == {"lz": "lz", "alias": "lz"}
+
+
+def test_merge_lookalikes_unknown_commands_and_no_sets_change_nothing():
+    members = [member("a", "\\leq"), member("b", "\\geq", unicode="≥")]
+    glyph = glyph_groups(members, [])
+    assert merge_lookalikes(members, glyph, [LookAlike(("\\nosuch", "\\leq"), "absent")]) == glyph
+    assert merge_lookalikes(members, glyph, []) == glyph

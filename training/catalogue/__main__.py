@@ -1,11 +1,16 @@
-"""`python -m training.catalogue --data-root ../shared/data`: regenerate models/symbols.json and previews."""
+"""`python -m training.catalogue --data-root ../shared/data`: regenerate models/symbols.json and previews.
+
+`--regroup` recomputes only the glyph groups and aliases of the committed symbols.json (no TeX, no data)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+from training.catalogue.aliases import ALIASES_PATH
 from training.catalogue.build import CatalogueConfig, build_catalogue
+from training.catalogue.regroup import RegroupConfig, regroup_catalogue
+from training.catalogue.unicode_table import OVERRIDES_PATH
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,7 +22,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--readme", type=Path, default=Path("training/catalogue/README.md"), help="README with a generated section"
     )
+    parser.add_argument(
+        "--regroup", action="store_true", help="only regroup the committed symbols.json (look-alikes, aliases)"
+    )
     args = parser.parse_args(argv)
+    if args.regroup:
+        done = regroup_catalogue(RegroupConfig(args.models_dir, OVERRIDES_PATH, ALIASES_PATH, args.readme))
+        print(
+            f"catalogue regrouped: {done.symbols} symbols, {done.groups} glyph groups, {done.aliases} aliases "
+            f"({done.previews_copied} previews copied from their targets)"
+        )
+        return
     config = CatalogueConfig(
         data_root=args.data_root,
         models_dir=args.models_dir,

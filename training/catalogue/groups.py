@@ -4,6 +4,10 @@ Symbols share a `glyph` group when they share a Unicode character, unless `overr
 says a command draws differently from the others with its character (`\\varnothing` vs `\\emptyset`, both
 U+2205 in the tables): such a command forms a group of its own look. Symbols without a character stand alone.
 The representative is the first member by `representative_rank` (documented in training/catalogue/README.md).
+
+Look-alike sets (`overrides.json` "lookalikes") then merge whole groups whose symbols a hand draws identically
+though their characters differ (the Greek capital Beta and B, `\\square` and wasysym's `\\Square`): the model
+has one class per group, so the top-5 never shows two answers a person could not tell apart.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 PACKAGE_RANK = {None: 0, "amsmath": 1, "amssymb": 1, "unicode-math": 3}
-SOURCE_RANK = {"detexify": 0, "crohme": 1, "alphanumeric": 1, "typst": 2}
+# Aliases (aliases.json) come last: a command's own Detexify entry or extra class represents its group.
+SOURCE_RANK = {"detexify": 0, "crohme": 1, "alphanumeric": 1, "typst": 2, "alias": 3}
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,22 @@ class DistinctLook:
     pattern: str
     look: str
     why: str
+
+
+@dataclass(frozen=True)
+class LookAlike:
+    """Commands whose glyph groups merge into one (a hand draws them identically), why, and the command that
+    represents the merged group where the usual rank would pick a rarer one (None: the usual rank)."""
+
+    commands: tuple[str, ...]
+    why: str
+    prefer: str | None = None
+
+
+def lookalikes(overrides: dict) -> list[LookAlike]:
+    return [
+        LookAlike(tuple(item["commands"]), item["why"], item.get("prefer")) for item in overrides.get("lookalikes", [])
+    ]
 
 
 def distinct_looks(overrides: dict) -> list[DistinctLook]:
@@ -78,6 +99,46 @@ def glyph_groups(members: Sequence[Member], looks: Sequence[DistinctLook]) -> di
         for member in group:
             glyph[member.id] = representative
     return glyph
+
+
+def merge_lookalikes(
+    members: Sequence[Member], glyph: dict[str, str], sets: Sequence[LookAlike], joined: Sequence[tuple[str, str]] = ()
+) -> dict[str, str]:
+    """`glyph` (id -> representative id) with the groups of each look-alike set merged, and each `(id, other id)`
+    of `joined` put into one group (an alias and its target). The merged group's representative is the best
+    member by `representative_rank`, or the best member with the set's `prefer` command."""
+    parent = {representative: representative for representative in set(glyph.values())}
+
+    def root(representative: str) -> str:
+        while parent[representative] != representative:
+            parent[representative] = parent[parent[representative]]
+            representative = parent[representative]
+        return representative
+
+    def union(first: str, second: str) -> None:
+        parent[root(first)] = root(second)
+
+    by_command: dict[str, list[Member]] = {}
+    for member in members:
+        by_command.setdefault(member.command, []).append(member)
+    preferred: list[Member] = []
+    for lookalike in sets:
+        found = [glyph[m.id] for command in lookalike.commands for m in by_command.get(command, ())]
+        for other in found[1:]:
+            union(found[0], other)
+        if lookalike.prefer is not None and lookalike.prefer in by_command:
+            preferred.append(min(by_command[lookalike.prefer], key=representative_rank))
+    for first, second in joined:
+        union(glyph[first], glyph[second])
+
+    merged: dict[str, list[Member]] = {}
+    for member in members:
+        merged.setdefault(root(glyph[member.id]), []).append(member)
+    representative_of: dict[str, str] = {}
+    for key, group in merged.items():
+        wanted = [m for m in preferred if root(glyph[m.id]) == key]
+        representative_of[key] = min(wanted or group, key=representative_rank).id
+    return {member.id: representative_of[root(glyph[member.id])] for member in members}
 
 
 def search_names(command: str, char: str | None, typst_names: Sequence[str] = ()) -> list[str]:
