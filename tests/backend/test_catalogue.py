@@ -244,3 +244,27 @@ def test_load_catalogue_committed_aliases_never_represent_a_group_of_detexify_co
             # Only where the alias is the everyday form and needs a lighter package (amssymb's \mathbb).
             others = [s for s in catalogue.members(symbol.id) if s.id != symbol.id and s.source != "alias"]
             assert all(s.package not in (None, "amssymb", "amsmath") for s in others), symbol.id
+
+
+def test_load_catalogue_committed_latex_aliases_join_their_targets_group(catalogue):
+    by_command = {s.command: s for s in catalogue.symbols}
+    pairs = {
+        "\\to": "\\rightarrow",
+        "\\gets": "\\leftarrow",
+        "\\le": "\\leq",
+        "\\ge": "\\geq",
+        "\\ne": "\\neq",
+        "\\land": "\\wedge",
+        "\\lor": "\\vee",
+        "\\lnot": "\\neg",
+        "\\owns": "\\ni",
+        "\\iff": "\\Longleftrightarrow",
+        "\\implies": "\\Longrightarrow",
+        "\\lvert": "|",
+    }
+    for alias, target in pairs.items():
+        symbol = by_command[alias]
+        assert symbol.source == "alias" and symbol.glyph == by_command[target].glyph, alias
+        assert symbol.glyph != symbol.id  # the everyday command it aliases answers for the group
+        assert symbol.unicode == by_command[target].unicode and symbol.math and not symbol.text, alias
+    assert by_command["\\implies"].package == "amsmath" and by_command["\\to"].package is None

@@ -29,6 +29,8 @@ class Alias:
     package: str | None
     same_as: str
     why: str
+    # Most aliases are math commands (\\le, \\lbrace) even where their target also works in text (|, \\{).
+    text: bool = False
 
     @property
     def id(self) -> str:
@@ -45,7 +47,15 @@ def load_aliases(path: Path = ALIASES_PATH) -> list[Alias]:
             def fill(text: str, letter: str | None = letter) -> str:
                 return text if letter is None else text.replace("$1", letter)
 
-            aliases.append(Alias(fill(item["command"]), item.get("package"), fill(item["same_as"]), item["why"]))
+            aliases.append(
+                Alias(
+                    fill(item["command"]),
+                    item.get("package"),
+                    fill(item["same_as"]),
+                    item["why"],
+                    bool(item.get("text", False)),
+                )
+            )
     return aliases
 
 
@@ -73,6 +83,8 @@ def alias_entries(entries: list[dict], aliases: list[Alias], target_rank) -> lis
                 "command": alias.command,
                 "package": alias.package,
                 "fontenc": "OT1",
+                "math": True,
+                "text": alias.text,
                 "glyph": alias.id,
                 "source": ALIAS_SOURCE,
                 "names": list(dict.fromkeys([name, *target["names"][1:]])),
