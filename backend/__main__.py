@@ -31,9 +31,6 @@ def parse_arguments(argv: list[str] | None) -> dict[str, object]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from backend.app import create_app, load_state
-    from backend.metrics import Metrics
-    from backend.model_card import ModelLoadError
     from backend.settings import Settings
 
     overrides = parse_arguments(argv)
@@ -43,6 +40,16 @@ def main(argv: list[str] | None = None) -> int:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
         print(f"texsketch: invalid setting: {problems}", file=sys.stderr)
         return EXIT_BAD_MODEL
+
+    from backend.metrics import prepare_multiprocess_dir
+
+    # Before prometheus_client is first imported (by backend.app): it picks its storage at import time.
+    prepare_multiprocess_dir(settings.workers)
+
+    from backend.app import create_app, load_state
+    from backend.metrics import Metrics
+    from backend.model_card import ModelLoadError
+
     try:
         if settings.workers == 1:
             app = create_app(settings, load_now=True)

@@ -49,6 +49,9 @@ def load_state(settings: Settings, metrics: Metrics) -> ServerState:
             ", ".join(recognizer.unlisted_labels[:5]),
         )
     batcher = InferenceBatcher(recognizer.outputs, settings.max_batch) if settings.batching else None
+    metrics.serving_model(recognizer.model_info["version"], recognizer.model_info["sha256"])
+    if batcher is not None:
+        metrics.watch_batcher(batcher)
     return ServerState(
         settings=settings,
         limits=settings.drawing_limits(),

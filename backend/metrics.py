@@ -1,74 +1,137 @@
-"""Request metrics in Prometheus' text format, kept small: counters and one latency histogram per route.
+"""Request metrics through `prometheus_client`: counters and a latency histogram per route, the model being
+served, the feedback store's state and the inference batches.
 
-Routes are labelled by their template (`/symbols/{id:path}`), never by the raw path, so a scan of random
-URLs cannot grow the label set; unmatched paths share one label. Each worker process counts its own
-requests (Prometheus sums over instances).
+Routes are labelled by their template (`/symbols/{id}`), never by the raw path, so a scan of random
+URLs cannot grow the label set; unmatched paths share one label.
+
+Several worker processes (`--workers N`) answer `/metrics` for the whole server, not for themselves:
+`python -m backend` then points `PROMETHEUS_MULTIPROC_DIR` at a fresh folder before any worker starts
+(`prepare_multiprocess_dir`); every process writes its values there and each scrape adds them all up
+(`prometheus_client`'s multiprocess mode). With one process the values stay in memory.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 import time
-from collections import defaultdict
 from typing import Any
 
 # Seconds; from a fast prediction (about 1 ms) to a client far over any budget.
 BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 UNMATCHED = "unmatched"
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+FEEDBACK_STATES = ("ok", "down", "disabled")
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+def multiprocess_dir() -> str | None:
+    return os.environ.get(MULTIPROCESS_ENV) or None
+
+
+def prepare_multiprocess_dir(workers: int) -> str | None:
+    """Before the first import of prometheus_client: with several workers, a shared folder for their values.
+
+    An operator's own `PROMETHEUS_MULTIPROC_DIR` is used as given (they clear it between runs, as
+    prometheus_client requires); otherwise a fresh temporary folder, removed at exit.
+    """
+    if multiprocess_dir() is not None:
+        return multiprocess_dir()
+    if workers <= 1:
+        return None
+    folder = tempfile.mkdtemp(prefix="texsketch-metrics-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    os.environ[MULTIPROCESS_ENV] = folder
+    return folder
 
 
 class Metrics:
+    """One per app. In multiprocess mode the values live in the shared folder, so every instance of every
+    process contributes to one sum; otherwise in this instance's own registry."""
+
     def __init__(self) -> None:
-        self.requests: dict[tuple[str, str, int], int] = defaultdict(int)
-        self.latency_buckets: dict[str, list[int]] = defaultdict(lambda: [0] * len(BUCKETS))
-        self.latency_sum: dict[str, float] = defaultdict(float)
-        self.latency_count: dict[str, int] = defaultdict(int)
-        self.started = time.time()
+        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
+
+        # No `_created` series: a per-label creation time is noise next to texsketch_start_time_seconds.
+        disable_created_metrics()
+        self.registry = CollectorRegistry()
+        shared = multiprocess_dir() is not None
+        # Multiprocess: metrics are not registered anywhere; the collector below reads every process's files.
+        own = None if shared else self.registry
+        if shared:
+            from prometheus_client import multiprocess
+
+            multiprocess.MultiProcessCollector(self.registry)
+        self.requests = Counter(
+            "texsketch_requests",
+            "HTTP requests by route template, method and status.",
+            ["route", "method", "status"],
+            registry=own,
+        )
+        self.latency = Histogram(
+            "texsketch_request_seconds",
+            "Time from request start to the end of the response body.",
+            ["route"],
+            buckets=BUCKETS,
+            registry=own,
+        )
+        self.model_info = Gauge(
+            "texsketch_model_info",
+            "The model being served (value is always 1).",
+            ["version", "sha256"],
+            registry=own,
+            multiprocess_mode="max",
+        )
+        self.feedback_store = Gauge(
+            "texsketch_feedback_store_state",
+            "The feedback store's state as /health reports it: 1 for the current state, 0 for the others.",
+            ["state"],
+            registry=own,
+            multiprocess_mode="mostrecent",
+        )
+        self.started = Gauge(
+            "texsketch_start_time_seconds",
+            "Unix time at which the server (its first process) started.",
+            registry=own,
+            multiprocess_mode="min",
+        )
+        self.started.set(time.time())
+        self.batches = Counter("texsketch_inference_batches", "Calls of the model (one per micro-batch).", registry=own)
+        self.images = Counter("texsketch_inference_images", "Drawings scored by the model.", registry=own)
+        self._batcher: Any = None
+        self._reported = (0, 0)
 
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
-        self.requests[(route, method, status)] += 1
-        buckets = self.latency_buckets[route]
-        for index, bound in enumerate(BUCKETS):
-            if seconds <= bound:
-                buckets[index] += 1
-                break
-        self.latency_sum[route] += seconds
-        self.latency_count[route] += 1
+        self.requests.labels(route, method, str(status)).inc()
+        self.latency.labels(route).observe(seconds)
+        self._sync_batcher()
 
-    def render(self, model_version: str, model_sha256: str, extra: dict[str, float]) -> str:
-        lines = [
-            "# HELP texsketch_requests_total HTTP requests by route template, method and status.",
-            "# TYPE texsketch_requests_total counter",
-        ]
-        for (route, method, status), count in sorted(self.requests.items()):
-            lines.append(f'texsketch_requests_total{{route="{route}",method="{method}",status="{status}"}} {count}')
-        lines += [
-            "# HELP texsketch_request_seconds Time from request start to the end of the response body.",
-            "# TYPE texsketch_request_seconds histogram",
-        ]
-        for route in sorted(self.latency_count):
-            cumulative = 0
-            for bound, count in zip(BUCKETS, self.latency_buckets[route], strict=True):
-                cumulative += count
-                lines.append(f'texsketch_request_seconds_bucket{{route="{route}",le="{bound}"}} {cumulative}')
-            total = self.latency_count[route]
-            lines.append(f'texsketch_request_seconds_bucket{{route="{route}",le="+Inf"}} {total}')
-            lines.append(f'texsketch_request_seconds_sum{{route="{route}"}} {self.latency_sum[route]:.6f}')
-            lines.append(f'texsketch_request_seconds_count{{route="{route}"}} {total}')
-        lines += [
-            "# HELP texsketch_model_info The model being served (value is always 1).",
-            "# TYPE texsketch_model_info gauge",
-            f'texsketch_model_info{{version="{_escape(model_version)}",sha256="{model_sha256}"}} 1',
-            "# HELP texsketch_uptime_seconds Seconds since this process started serving.",
-            "# TYPE texsketch_uptime_seconds gauge",
-            f"texsketch_uptime_seconds {time.time() - self.started:.3f}",
-        ]
-        for name, value in extra.items():
-            lines += [f"# TYPE {name} counter", f"{name} {value}"]
-        return "\n".join(lines) + "\n"
+    def serving_model(self, version: str, sha256: str) -> None:
+        self.model_info.labels(version, sha256).set(1)
 
+    def watch_batcher(self, batcher: Any) -> None:
+        """Count the batcher's calls and images (it keeps plain integers; they are added up after each request)."""
+        self._batcher = batcher
 
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    def feedback_store_state(self, state: str) -> None:
+        for name in FEEDBACK_STATES:
+            self.feedback_store.labels(name).set(1 if name == state else 0)
+
+    def render(self) -> bytes:
+        from prometheus_client import generate_latest
+
+        return generate_latest(self.registry)
+
+    def _sync_batcher(self) -> None:
+        if self._batcher is None:
+            return
+        batches, images = self._batcher.batches, self._batcher.images
+        if (batches, images) != self._reported:
+            self.batches.inc(batches - self._reported[0])
+            self.images.inc(images - self._reported[1])
+            self._reported = (batches, images)
 
 
 class MetricsMiddleware:

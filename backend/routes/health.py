@@ -22,7 +22,7 @@ def _state(request: Request) -> ServerState | None:
     return getattr(request.app.state, "texsketch", None)
 
 
-async def _feedback_store_state(request: Request) -> str:
+async def feedback_store_state(request: Request) -> str:
     service: FeedbackService | None = getattr(request.app.state, "feedback", None)
     if service is None:
         return "disabled"
@@ -41,7 +41,8 @@ async def health(request: Request) -> JSONResponse:
     state = _state(request)
     if state is None:
         return JSONResponse({"status": "down"}, status_code=503)
-    feedback_store = await _feedback_store_state(request)
+    feedback_store = await feedback_store_state(request)
+    state.metrics.feedback_store_state(feedback_store)
     answer = {
         "status": "degraded" if feedback_store == "down" else "ok",
         "dependencies": {"model": "ok", "catalogue": "ok", "feedback_store": feedback_store},

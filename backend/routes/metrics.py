@@ -1,24 +1,24 @@
-"""`GET /metrics`: Prometheus text format (this process's counts)."""
+"""`GET /metrics`: Prometheus text format, summed over every worker process (backend.metrics)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import Response
 
+from backend.metrics import CONTENT_TYPE
+from backend.routes.health import feedback_store_state
 from backend.state import ServerState
 
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
-async def metrics(request: Request) -> PlainTextResponse:
+@router.get(
+    "/metrics",
+    response_class=Response,
+    summary="Prometheus metrics (all worker processes together)",
+    responses={200: {"content": {CONTENT_TYPE: {}}, "description": "Prometheus text format 0.0.4"}},
+)
+async def metrics(request: Request) -> Response:
     state: ServerState = request.app.state.texsketch
-    info = state.recognizer.model_info
-    extra = {}
-    if state.batcher is not None:
-        extra = {
-            "texsketch_inference_batches_total": state.batcher.batches,
-            "texsketch_inference_images_total": state.batcher.images,
-        }
-    text = state.metrics.render(info["version"], info["sha256"], extra)
-    return PlainTextResponse(text, media_type="text/plain; version=0.0.4; charset=utf-8")
+    state.metrics.feedback_store_state(await feedback_store_state(request))
+    return Response(state.metrics.render(), media_type=CONTENT_TYPE)

@@ -10,6 +10,7 @@ from backend.api_schema import Health, PredictResponse, SymbolDetail
 from backend.model_card import load_model_card
 from tests.backend.live_server import NO_SHIPPED_MODEL, SHIPPED_MODEL_DIR, live_server, shipped_model_present
 from tests.backend.model_fixtures import write_model_dir
+from tests.backend.prometheus_text import sample_value
 
 # Clean drawings a writer would make (y grows down), with the command the shipped model must rank top-5.
 PLUS = [[[0, 50], [100, 50]], [[50, 0], [50, 100]]]
@@ -131,11 +132,7 @@ def test_http_metrics_are_prometheus_text(shipped_server):
     httpx.post(f"{shipped_server.url}/predict", json={"strokes": PLUS})
     response = httpx.get(f"{shipped_server.url}/metrics")
     assert response.headers["content-type"].startswith("text/plain")
-    lines = response.text.splitlines()
-    assert any(
-        line.startswith('texsketch_requests_total{route="/predict",method="POST",status="200"}') for line in lines
-    )
-    assert any(line.startswith("texsketch_model_info{") for line in lines)
-    for line in lines:
-        if not line.startswith("#"):
-            float(line.rsplit(" ", 1)[1])  # every sample line ends in a number
+    text = response.text
+    assert sample_value(text, "texsketch_requests_total", route="/predict", method="POST", status="200") >= 1
+    version = load_model_card(SHIPPED_MODEL_DIR).version
+    assert any(line.startswith("texsketch_model_info{") and version in line for line in text.splitlines())
