@@ -49,6 +49,8 @@ class TrainConfig:
     balance_power: float = 0.3  # class c drawn in proportion to count_c**(1-power); 0.3 keeps real data at ~22% of
     # draws (0.5 left CROHME 15% against 1,000 synthetic-only classes: too little for its harder handwriting)
     augment: bool = True  # random small affine warps of training images (training.augment)
+    fresh_synthetic: bool = True  # draw new synthetic samples from the set's templates.npz every epoch, in a
+    # background process (training.synth.fresh): a fixed 80 per class is memorised over a long run
     patience: int = 6  # epochs without a better validation top-5 (then top-1) before stopping early
     seed: int = 0  # fixes initialisation, sample order and augmentation: a run can be repeated
     device: str = "auto"  # auto: cuda when available, else cpu
@@ -225,6 +227,21 @@ def _split_metrics(
     return result, probabilities, indices
 
 
+def _start_fresh_synthesis(
+    config: TrainConfig, data: trainset.TrainSet, start_epoch: int
+) -> tuple[Any, np.ndarray, int]:
+    """The background drawer of new synthetic samples, when the set has templates and the config wants it."""
+    from training.synth import AugmentConfig as StrokeAugmentConfig
+    from training.synth.fresh import FreshSynthesis
+    from training.synth.template_store import FILE_NAME, load_templates
+
+    rows = np.flatnonzero(data.synthetic)
+    path = Path(config.data) / FILE_NAME
+    if not config.fresh_synthetic or not len(rows) or not path.is_file():
+        return None, rows, 0
+    return FreshSynthesis(load_templates(path), data.labels[rows], config.seed, StrokeAugmentConfig()), rows, 0
+
+
 def _save_checkpoint(path: Path, state: dict[str, Any]) -> None:
     import torch
 
@@ -325,11 +342,20 @@ def train(config: TrainConfig) -> Path:
         )
 
     augment_config = AugmentConfig()
+    fresh, synthetic_rows, refreshed = _start_fresh_synthesis(config, data, start_epoch)
     budget_s = config.time_budget_minutes * 60
     clock_start = time.perf_counter() - elapsed_before
     out_of_time = False
     images_seen, train_seconds = 0, 0.0
     for epoch in range(start_epoch, config.epochs):
+        drawn_afresh = fresh is not None and epoch > 0  # epoch 0 learns from the built set's own samples
+        if drawn_afresh:
+            if epoch == start_epoch:
+                fresh.request(epoch)  # a resumed run sees what the uninterrupted run saw
+            data.images[synthetic_rows] = fresh.take(epoch)  # `images` shares this memory
+            refreshed += 1
+        if fresh is not None and epoch + 1 < config.epochs:
+            fresh.request(epoch + 1)  # drawn by the worker while this epoch trains
         order = trainset.epoch_order(
             train_indices, weights, epoch_length, config.seed, epoch, process.rank, process.world_size
         )
@@ -400,6 +426,7 @@ def train(config: TrainConfig) -> Path:
             "lr": optimizer.param_groups[0]["lr"],
             "images_per_s": loss_count * config.batch_size * process.world_size / max(1e-9, epoch_seconds),
             "elapsed_s": time.perf_counter() - clock_start,
+            "fresh_synthetic": drawn_afresh,
         }
         history.append(row)
         key = (validation["top5"] or 0.0, validation["top1"] or 0.0)
@@ -452,6 +479,13 @@ def train(config: TrainConfig) -> Path:
                 print(f"early stop: validation top-5 did not improve for {config.patience} epochs", flush=True)
             break
 
+    if fresh is not None:
+        fresh.close()
+        if process.is_main:
+            print(
+                f"synthetic samples drawn afresh for {refreshed} epochs (waited {fresh.waited_s:.0f} s for them)",
+                flush=True,
+            )
     if process.world_size > 1:
         dist.barrier()
     if process.is_main:

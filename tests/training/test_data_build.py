@@ -16,6 +16,8 @@ from training.data.__main__ import main
 from training.data.splits import TEST, TRAIN, VALIDATION
 from training.labels import Catalogue
 from training.readers import SourceMissing
+from training.synth.template_store import FILE_NAME as TEMPLATES_FILE
+from training.synth.template_store import load_templates
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_SOURCES = {"crohme": "crohme.jsonl.gz", "detypify": "detypify.jsonl.gz", "hershey": "hershey.jsonl"}
@@ -110,6 +112,18 @@ def test_build_synthesises_every_class_with_a_template(built: tuple[Path, dict])
     assert rows[0][:6] == ["class", "command", "real_train", "real_validation", "real_test", "synthetic"]
     box = next(row for row in rows if row[0] == "wasysym-OT1-_triangle")
     assert box[6] == "preview"
+
+
+def test_build_saves_the_traced_templates_of_every_synthesised_class(built: tuple[Path, dict]) -> None:
+    output, _ = built
+    meta = json.loads((output / "meta.json").read_text())
+    templates = load_templates(output / TEMPLATES_FILE)
+    assert len(templates) == len(meta["classes"])
+    for glyph, own in zip(meta["classes"], templates, strict=True):
+        if glyph in {"latex2e-OT1-_sin", "tipa-T1-_textesh"}:
+            assert own == [], glyph
+        else:
+            assert own and all(stroke.ndim == 2 and stroke.shape[1] == 2 for t in own for stroke in t), glyph
 
 
 def test_build_splits_by_group_and_keeps_synthetic_in_train(built: tuple[Path, dict]) -> None:

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 
 from backend.render import parameters, render_counts
+from training.synth.template_store import FILE_NAME as TEMPLATES_FILE
+from training.synth.template_store import save_templates
 
 Strokes = list[list[list[float]]]
 
@@ -54,6 +56,7 @@ def write_tiny_trainset(folder: Path, per_class: int = 40, seed: int = 0) -> Pat
     """Write images/labels/split/source/group/synthetic .npy + meta.json (+ heldout JSONL) into folder."""
     folder.mkdir(parents=True, exist_ok=True)
     samples = drawings(per_class, seed)
+    rng_templates = np.random.default_rng(seed)
     n = len(samples)
     images = np.stack([render_counts(strokes) for _, _, strokes in samples])
     labels = np.array([c for c, _, _ in samples], dtype=np.int32)
@@ -72,6 +75,9 @@ def write_tiny_trainset(folder: Path, per_class: int = 40, seed: int = 0) -> Pat
         "synthetic": synthetic,
     }.items():
         np.save(folder / f"{name}.npy", array)
+    # The clean shapes as every class's one template: the trainer draws fresh synthetic rows from them.
+    clean = [[np.array(stroke, dtype=np.float64) for stroke in make(rng_templates)] for _, _, make in SHAPES.values()]
+    save_templates(folder / TEMPLATES_FILE, [[strokes] for strokes in clean])
     meta = {
         "classes": CLASSES,
         "sources": ["crohme", "synthetic"],

@@ -27,6 +27,8 @@ from training.data.summary import class_count_rows, print_summary, summary_line
 from training.data.synthetic import SynthesisResult, SynthesisSettings, synthesise_job
 from training.labels import Catalogue, LabelMap, hint_for
 from training.synth import AugmentConfig, GlyphPictures
+from training.synth.template_store import FILE_NAME as TEMPLATES_FILE
+from training.synth.template_store import save_templates
 
 ARRAY_NAMES = ("images", "labels", "split", "source", "group", "synthetic")
 
@@ -91,6 +93,10 @@ def build(config: DataConfig) -> dict[str, Any]:
     arrays = _assemble(real, synthetic_results, len(classes))
     for name in ARRAY_NAMES:
         np.save(staging / f"{name}.npy", arrays[name])
+    templates_by_class: list[list] = [[] for _ in classes]
+    for result in synthetic_results:
+        templates_by_class[result.class_index] = list(result.templates)
+    save_templates(staging / TEMPLATES_FILE, templates_by_class)
     reports = {}
     for stream in streams:
         reports[stream.name] = stream.report

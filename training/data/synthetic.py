@@ -14,6 +14,7 @@ import numpy.typing as npt
 
 from backend.render import SIZE, render_point_arrays
 from training.synth import AugmentConfig, GlyphPictures, augment, templates_for
+from training.synth.template_store import Strokes
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class SynthesisResult:
     class_index: int
     images: npt.NDArray[np.uint8]  # [count, 32, 32], empty when the class has no template
     origins: tuple[str, ...]  # the templates used
+    templates: tuple[Strokes, ...] = ()  # their traced strokes, saved for fresh samples during training
 
 
 def synthesise_class(class_index: int, pictures: GlyphPictures, settings: SynthesisSettings) -> SynthesisResult:
@@ -41,7 +43,7 @@ def synthesise_class(class_index: int, pictures: GlyphPictures, settings: Synthe
     for i in range(settings.count):
         template = templates[i % len(templates)]
         images[i] = render_point_arrays(augment(template.strokes, rng, settings.augment))
-    return SynthesisResult(class_index, images, tuple(t.origin for t in templates))
+    return SynthesisResult(class_index, images, tuple(t.origin for t in templates), tuple(t.strokes for t in templates))
 
 
 def synthesise_job(job: tuple[int, GlyphPictures, SynthesisSettings]) -> SynthesisResult:
