@@ -14,10 +14,10 @@ DATA ?=
 DEVICE ?=
 
 .PHONY: run test test-python test-js test-extension lint catalogue golden data data-preview train-export \
-        eval bench models extension system-deps clean help
+        eval eval-personal eval-personal-tune bench models extension system-deps clean help
 
 help:
-	@echo "make run | test | lint | catalogue | golden | data | data-preview | models | train-export | eval | bench | extension"
+	@echo "make run | test | lint | catalogue | golden | data | data-preview | models | train-export | eval | eval-personal | bench | extension"
 
 # --- environments -------------------------------------------------------------------------------
 $(VENV)/.serve: pyproject.toml
@@ -63,6 +63,7 @@ lint: $(VENV)/.test
 # --- data and models ----------------------------------------------------------------------------
 golden: $(VENV)/.test
 	$(PY) tests/golden/generate_render.py --crohme $(DATA_ROOT)/crohme2014-isolated/samples.jsonl.gz
+	$(PY) tests/golden/generate_personal_blend.py
 
 # Regenerates models/symbols.json and models/previews/ (committed) from $(DATA_ROOT): needs TeX Live (installed here).
 $(VENV)/.catalogue: pyproject.toml
@@ -113,10 +114,19 @@ train-export: $(VENV)/.test
 eval: $(VENV)/.test
 	$(PY) -m training.evaluate --model models --data $(or $(DATA),$(HELDOUT),$(error no held-out files: run make data or pass DATA=file.jsonl.gz))
 
+# eval-personal: the personal blend on held-out writers (training/eval_personal.py); the data build is cached.
+eval-personal: data
+	$(PY) -m training.eval_personal --model models --data $(or $(DATA),data-cache/dataset/heldout/crohme.jsonl.gz)
+
+# eval-personal-tune: the same after a grid search of the blend's parameters on the other half of the writers.
+eval-personal-tune: data
+	$(PY) -m training.eval_personal --tune --model models --data $(or $(DATA),data-cache/dataset/heldout/crohme.jsonl.gz)
+
 # Needs wrk (Debian, via system-deps) for the HTTP load; see backend/README.md "Speed".
 bench: system-deps $(VENV)/.test
 	$(PY) -m bench.render --crohme $(DATA_ROOT)/crohme2014-isolated/samples.jsonl.gz
 	cd extension && node bench/render.bench.mjs $(abspath $(DATA_ROOT))/crohme2014-isolated/samples.jsonl.gz
+	cd extension && node bench/personal-blend.bench.mjs 1000 192
 	$(PY) -m bench.server --crohme $(DATA_ROOT)/crohme2014-isolated/samples.jsonl.gz
 	$(PY) -m training.bench --onnx models/model.onnx
 

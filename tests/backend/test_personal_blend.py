@@ -39,7 +39,7 @@ def run_case(case):
 def test_personal_blend_golden_file_matches_the_module_constants():
     assert GOLDEN["quant_scale"] == QUANT_SCALE
     assert GOLDEN["candidate_pool"] == CANDIDATE_POOL
-    assert GOLDEN["default_params"] == {"neighbours": 5, "threshold": 0.6, "power": 2, "weight": 1.0}
+    assert GOLDEN["default_params"] == {"neighbours": 5, "threshold": 0.6, "power": 2, "weight": 2.0}
     assert BlendParameters(**GOLDEN["default_params"]) == DEFAULT_PARAMETERS
 
 

@@ -10,7 +10,7 @@ export const QUANT_SCALE = 32767;
 export const CANDIDATE_POOL = 20;
 
 // Tuned on held-out CROHME writers (make eval-personal); the reasons are in backend/personal_blend.py.
-export const DEFAULT_PARAMETERS = Object.freeze({ neighbours: 5, threshold: 0.6, power: 2, weight: 1.0 });
+export const DEFAULT_PARAMETERS = Object.freeze({ neighbours: 5, threshold: 0.6, power: 2, weight: 2.0 });
 
 /** A float embedding -> integer-valued doubles floor(e * 32767 + 0.5), clipped (Math.fround: float32 first). */
 export function quantise(embedding, out = new Float64Array(embedding.length)) {
