@@ -34,6 +34,10 @@ class ModelInfo(BaseModel):
 
 class PredictResponse(BaseModel):
     predictions: list[Candidate]
+    # How often the first candidate is the drawn symbol for answers scored like this (calibrated on held-out
+    # real drawings), and whether the drawing looks like no one symbol (backend/confidence.py).
+    confidence: float
+    not_sure: bool
     model: ModelInfo
     # Only with `"embedding": true`: the model's L2-normalised embedding, null when the model has none.
     embedding: list[float] | None = None

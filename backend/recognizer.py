@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from backend import render, symbol_json
+from backend import confidence, render, symbol_json
 from backend.catalogue import Catalogue, Symbol
 from backend.model_card import ModelCard, ModelLoadError, load_model_card
 
@@ -51,9 +51,13 @@ def create_session(onnx_path: Path, threads: int) -> Any:
 class Recognizer:
     """A loaded, checked model plus the catalogue entries of its labels."""
 
-    def __init__(self, session: Any, card: ModelCard, catalogue: Catalogue) -> None:
+    def __init__(
+        self, session: Any, card: ModelCard, catalogue: Catalogue, uncertainty: confidence.UncertaintyRule | None = None
+    ) -> None:
         self.session = session
         self.card = card
+        # model.json's fitted "not sure" rule (backend/confidence.py); None until `training.calibrate` has run.
+        self.uncertainty = uncertainty
         self._check_io()
         missing = [label for label in card.labels if label not in catalogue.by_id]
         if len(missing) > MAX_UNLISTED_SHARE * len(card.labels):
@@ -82,7 +86,7 @@ class Recognizer:
     @classmethod
     def load(cls, model_dir: Path, catalogue: Catalogue, threads: int = 1) -> Recognizer:
         card = load_model_card(model_dir)
-        return cls(create_session(card.onnx_path, threads), card, catalogue)
+        return cls(create_session(card.onnx_path, threads), card, catalogue, load_uncertainty(model_dir))
 
     @property
     def label_count(self) -> int:
@@ -159,10 +163,35 @@ class Recognizer:
         values = scores[order].tolist()
         return [{**self._entries[i], "score": value} for i, value in zip(order.tolist(), values, strict=True)]
 
+    def assess(self, scores: npt.NDArray[np.float32], counts: npt.NDArray[np.uint8]) -> dict[str, Any]:
+        """`{"confidence", "not_sure"}` of one answer (contracts section 4): scores [C], ink counts [32, 32]."""
+        if self.uncertainty is None:
+            return confidence.uncalibrated(scores)
+        return self.uncertainty.assess(scores, counts)
+
     def predict(self, arrays: Sequence[npt.NDArray[np.float64]], k: int) -> list[dict[str, Any]]:
         """Render checked strokes (from `backend.drawing.strokes_to_arrays`) and rank them."""
         image = render.counts_to_input(render.render_point_arrays(arrays))
         return self.rank(self.scores(image[None, None])[0], k)
+
+
+def load_uncertainty(model_dir: Path) -> confidence.UncertaintyRule | None:
+    """model.json's "uncertainty" block (written by `python -m training.calibrate`), None when absent."""
+    import json
+    import logging
+
+    block = json.loads((model_dir / "model.json").read_text(encoding="utf-8")).get("uncertainty")
+    if block is None:
+        logging.getLogger(__name__).warning(
+            "%s/model.json has no 'uncertainty' block: answers carry the top score as confidence and never "
+            "'not sure' (run python -m training.calibrate)",
+            model_dir,
+        )
+        return None
+    try:
+        return confidence.UncertaintyRule.from_json(block)
+    except confidence.UncertaintyError as error:
+        raise ModelLoadError(f"model metadata {model_dir / 'model.json'}: {error}") from None
 
 
 def _others(catalogue: Catalogue, symbol: Symbol) -> list[Symbol]:

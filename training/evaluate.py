@@ -39,6 +39,10 @@ class EvalConfig:
     threads: int = 2  # onnxruntime intra-op threads (this machine has 2 cores)
     classes_shown: int = 15  # worst classes printed (all are in the JSON)
     json: bool = False  # end with one JSON line, for scripts
+    # "Not sure" check (model.json "uncertainty", training/calibrate.py): junk drawings of each kind built from the
+    # CROHME records among the files (test writers for the held-out split), on a seed calibration never used.
+    junk_per_kind: int = 300
+    junk_seed: int = 2027
 
 
 class OnnxScorer:
@@ -96,6 +100,7 @@ class Scored:
     """Rendered, labelled samples of one or more files, plus what could not be scored and why."""
 
     counts: list[npt.NDArray[np.uint8]] = field(default_factory=list)
+    crohme_records: list[dict[str, Any]] = field(default_factory=list)  # pieces for junk (training/junk.py)
     labels: list[int] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
@@ -123,6 +128,8 @@ def load_samples(
     for path in files:
         file_source = source_of(path, source)
         for record in _records(path, file_source, scored, progress):
+            if file_source == "crohme":
+                scored.crohme_records.append(record.original)
             glyph = label_map.glyph_for(file_source, record.label, hint_for(file_source, record.original))
             if glyph is None:
                 scored.skipped["label maps to no catalogue symbol"] += 1
@@ -154,6 +161,55 @@ def evaluate(scorer: OnnxScorer, scored: Scored, batch_size: int = 512) -> dict[
     ]
     result["model"] = {"version": scorer.card.get("version"), "sha256": scorer.card.get("sha256")}
     return result
+
+
+def evaluate_uncertainty(
+    scorer: OnnxScorer, scored: Scored, config: EvalConfig, catalogue: str
+) -> dict[str, Any] | None:
+    """Real drawings wrongly flagged "not sure" and junk caught, with model.json's rule; None without one."""
+    from backend import confidence
+    from training.calibrate import calibration_error, feature_rows, flag_rates, junk_set
+
+    block = scorer.card.get("uncertainty")
+    if block is None or not scored.counts:
+        return None
+    rule = confidence.UncertaintyRule.from_json(block)
+    counts = np.stack(scored.counts)
+    scores = scorer.scores(counts, config.batch_size)
+    real = feature_rows(scores, counts)
+    if scored.crohme_records and config.junk_per_kind > 0:
+        junk_counts, kinds = junk_set(scored.crohme_records, Path(catalogue), config.junk_per_kind, config.junk_seed)
+        junk_rows = feature_rows(scorer.scores(junk_counts, config.batch_size), junk_counts)
+    else:
+        junk_rows, kinds = np.zeros((0, len(confidence.FEATURES))), []
+    result = flag_rates(rule, real, junk_rows, kinds)
+    right = scores.argmax(axis=1) == np.array(scored.labels)
+    stated = np.array([rule.confidence(row) for row in real])
+    result["confidence_ece"] = calibration_error(stated, right)
+    result["confidence_mean"] = float(stated.mean())
+    result["top1"] = float(right.mean())
+    flagged = np.array([rule.junk_score(row) >= rule.threshold for row in real])
+    result["real_flagged_by_source"] = {
+        source: float(flagged[np.array(scored.sources) == source].mean()) for source in dict.fromkeys(scored.sources)
+    }
+    result["calibrated_for"] = block.get("model_sha256")
+    return result
+
+
+def print_uncertainty(result: dict[str, Any] | None) -> None:
+    if result is None:
+        print("not sure: model.json has no 'uncertainty' block (run python -m training.calibrate)")
+        return
+    print(
+        f"not sure: real drawings wrongly flagged {_percent(result['real_flagged'])} of {result['real_n']} "
+        f"(aim <= 2%); junk caught {_percent(result['junk_caught'])} of {result['junk_n']} (aim >= 90%)"
+    )
+    for kind, rate in result["junk_caught_by_kind"].items():
+        print(f"  junk {kind:<12} caught {_percent(rate)}")
+    print(
+        f"  confidence: mean {_percent(result['confidence_mean'])} vs top-1 {_percent(result['top1'])}, "
+        f"calibration error (ECE) {100 * result['confidence_ece']:.2f} points"
+    )
 
 
 def _percent(value: float | None) -> str:
@@ -191,6 +247,8 @@ def _parse_args(argv: list[str] | None) -> EvalConfig:
     parser.add_argument("--threads", type=int, default=defaults.threads)
     parser.add_argument("--classes-shown", type=int, default=defaults.classes_shown)
     parser.add_argument("--json", action="store_true", help="end with one JSON line")
+    parser.add_argument("--junk-per-kind", type=int, default=defaults.junk_per_kind, help="0: no junk check")
+    parser.add_argument("--junk-seed", type=int, default=defaults.junk_seed)
     return EvalConfig(**vars(parser.parse_args(argv)))
 
 
@@ -207,7 +265,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     scored = load_samples(files, label_map, scorer.labels, config.source, progress=not config.json)
     result = evaluate(scorer, scored, config.batch_size)
     result["files"] = [path.name for path in files]
+    result["uncertainty"] = evaluate_uncertainty(scorer, scored, config, config.catalogue)
     print_report(result, config.classes_shown)
+    print_uncertainty(result["uncertainty"])
     if config.json:
         print(json.dumps(result, separators=(",", ":")))
     return result

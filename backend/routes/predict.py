@@ -39,7 +39,8 @@ async def predict(request: Request) -> Response:
     parsed = parse_predict_request(await request.body(), state.limits)
     arrays, k = parsed.arrays, parsed.k
     try:
-        image = counts_to_input(render_point_arrays(arrays))[None]
+        counts = render_point_arrays(arrays)
+        image = counts_to_input(counts)[None]
     except ValueError as error:  # a drawing that passed the checks but not the renderer (e.g. extent ~1e-320)
         raise ApiError(422, ["body", "strokes"], f"the drawing cannot be rendered: {error}") from None
     recognizer = state.recognizer
@@ -48,7 +49,12 @@ async def predict(request: Request) -> Response:
     else:
         row = recognizer.outputs(image[None])[0]
     scores, embedding = recognizer.split_row(row)
-    answer = {"predictions": recognizer.rank(scores, k), "model": recognizer.model_info}
+    # confidence / not_sure: how sure the first answer is, and whether the drawing looks like no one symbol.
+    answer = {
+        "predictions": recognizer.rank(scores, k),
+        **recognizer.assess(scores, counts),
+        "model": recognizer.model_info,
+    }
     if parsed.embedding:
         # null, not an error, for a model exported before the embedding existed: the answer is still good.
         answer["embedding"] = embedding.tolist() if embedding is not None else None

@@ -1,0 +1,178 @@
+"""How sure an answer is: a calibrated `confidence` and a `not_sure` flag for drawings that are no one symbol.
+
+The one place this rule lives (the extension's offline mode ports it line for line in
+`extension/src/background/confidence.js`, checked against `tests/golden/confidence.json`). Its numbers live in
+`models/model.json` under `"uncertainty"`, written by `python -m training.calibrate` for every new model.
+
+Inputs are what every answer already has: the model's scores (softmax over the labels, float32) and the rendered
+ink counts (32x32, 0..16). Eight features, all cheap:
+
+| feature | what it measures |
+|---|---|
+| `log_top1` | ln of the best score |
+| `log_ratio` | ln(best / second best score): a clear winner or a tie |
+| `entropy` | -sum p ln p over all labels: mass on a few look-alikes or smeared over hundreds |
+| `top5_mass` | sum of the five best scores |
+| `coverage` | share of the 1,024 pixels with ink (a scribble fills the box, a tap is a dot) |
+| `heaviness` | mean ink per inked pixel, counts / 16 (strokes drawn over each other pile up) |
+| `aspect` | shorter / longer side of the ink box in pixels (a word or an expression is a wide band) |
+| `components` | 8-connected ink regions, at most 8 (several symbols side by side are several regions) |
+
+- `confidence` = sigmoid(a . [log_top1, log_ratio] + b): how often the first candidate was the drawn symbol among
+  real held-out drawings whose scores looked like this (Platt scaling, fitted on the validation split).
+- `not_sure` = junk score >= `threshold`, where the junk score is a one-hidden-layer network (tanh, a few units)
+  on the standardised features, trained to tell a generated junk set (training/junk.py: scribbles, hatching,
+  coils, several symbols side by side, words, taps) from real validation drawings; the threshold is the score
+  that flags at most a set share of real validation drawings.
+A model.json without the block (a model exported but not calibrated yet) gets the top score as `confidence`
+and `not_sure` false, and the server logs a warning at start-up: nothing is claimed that was not measured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+FEATURES = ("log_top1", "log_ratio", "entropy", "top5_mass", "coverage", "heaviness", "aspect", "components")
+CONFIDENCE_FEATURES = ("log_top1", "log_ratio")
+MAX_COMPONENTS = 8
+# Scores of 0 (underflow) would make ln undefined; this floor is far below any score that matters.
+SCORE_FLOOR = 1e-30
+MAX_COUNT = 16
+
+
+class UncertaintyError(ValueError):
+    """model.json's "uncertainty" block is malformed; the message says which field."""
+
+
+def _components(ink: npt.NDArray[np.bool_]) -> int:
+    """8-connected regions of ink, at most MAX_COMPONENTS: runs of ink per row, joined to the runs they touch in
+    the row above (union-find over a few dozen runs; no scipy at serve time, and the same steps in JavaScript)."""
+    padded = np.zeros((ink.shape[0], ink.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = ink
+    steps = np.diff(padded, axis=1)
+    start_rows, starts = np.nonzero(steps == 1)
+    _, ends = np.nonzero(steps == -1)  # a run covers columns start .. end - 1; both lists are in row order
+    parent = list(range(len(starts)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    above_first, row_first, current_row = 0, 0, -1
+    for i, row in enumerate(start_rows.tolist()):
+        if row != current_row:
+            above_first, row_first = (row_first, i) if row == current_row + 1 else (i, i)
+            current_row = row
+        for j in range(above_first, row_first):
+            # 8-connected: runs touch when they overlap or meet at a corner.
+            if starts[j] <= ends[i] and ends[j] >= starts[i]:
+                parent[root(j)] = root(i)
+    roots = len({root(i) for i in range(len(starts))})
+    return min(roots, MAX_COMPONENTS)
+
+
+def features(scores: npt.NDArray[np.floating], counts: npt.NDArray[np.integer]) -> npt.NDArray[np.float64]:
+    """The eight features (FEATURES order) of one answer: scores [C] and ink counts [32, 32]."""
+    p = np.asarray(scores, dtype=np.float64)
+    top = np.sort(np.partition(p, len(p) - 5)[-5:])[::-1] if len(p) >= 5 else np.sort(p)[::-1]
+    p1 = max(float(top[0]), SCORE_FLOOR)
+    p2 = max(float(top[1]), SCORE_FLOOR) if len(top) > 1 else SCORE_FLOOR
+    positive = p[p > 0]
+    entropy = float(-np.dot(positive, np.log(positive)))
+    ink = np.asarray(counts) > 0
+    inked = int(ink.sum())
+    if inked:
+        rows = np.flatnonzero(ink.any(axis=1))
+        columns = np.flatnonzero(ink.any(axis=0))
+        height, width = int(rows[-1] - rows[0] + 1), int(columns[-1] - columns[0] + 1)
+        aspect = min(height, width) / max(height, width)
+        heaviness = float(np.asarray(counts, dtype=np.int64).sum()) / MAX_COUNT / inked
+    else:
+        aspect, heaviness = 0.0, 0.0
+    return np.array(
+        [
+            np.log(p1),
+            np.log(p1 / p2),
+            entropy,
+            float(top[:5].sum()),
+            inked / ink.size,
+            heaviness,
+            aspect,
+            float(_components(ink)),
+        ],
+        dtype=np.float64,
+    )
+
+
+def _sigmoid(value: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-value)))
+
+
+@dataclass(frozen=True)
+class UncertaintyRule:
+    """The fitted numbers of model.json's "uncertainty" block (see the module docstring)."""
+
+    mean: npt.NDArray[np.float64]  # [8] feature means of the fitting set
+    scale: npt.NDArray[np.float64]  # [8] their standard deviations
+    hidden_weights: npt.NDArray[np.float64]  # [H, 8]
+    hidden_bias: npt.NDArray[np.float64]  # [H]
+    output_weights: npt.NDArray[np.float64]  # [H]
+    output_bias: float
+    threshold: float  # junk score (before the sigmoid) at or above which an answer is "not sure"
+    confidence_weights: npt.NDArray[np.float64]  # [2] on CONFIDENCE_FEATURES
+    confidence_bias: float
+
+    @classmethod
+    def from_json(cls, block: dict[str, Any]) -> UncertaintyRule:
+        try:
+            if tuple(block["features"]) != FEATURES:
+                raise UncertaintyError(f"features are {block['features']}, this server computes {list(FEATURES)}")
+            rule = cls(
+                mean=np.array(block["mean"], dtype=np.float64),
+                scale=np.array(block["scale"], dtype=np.float64),
+                hidden_weights=np.array(block["hidden"]["weights"], dtype=np.float64),
+                hidden_bias=np.array(block["hidden"]["bias"], dtype=np.float64),
+                output_weights=np.array(block["output"]["weights"], dtype=np.float64),
+                output_bias=float(block["output"]["bias"]),
+                threshold=float(block["threshold"]),
+                confidence_weights=np.array(block["confidence"]["weights"], dtype=np.float64),
+                confidence_bias=float(block["confidence"]["bias"]),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            if isinstance(error, UncertaintyError):
+                raise
+            raise UncertaintyError(f"uncertainty block is malformed: {error!r}") from None
+        n, h = len(FEATURES), len(rule.hidden_bias)
+        if (
+            rule.mean.shape != (n,)
+            or rule.scale.shape != (n,)
+            or rule.hidden_weights.shape != (h, n)
+            or rule.output_weights.shape != (h,)
+            or rule.confidence_weights.shape != (len(CONFIDENCE_FEATURES),)
+            or not np.all(rule.scale > 0)
+        ):
+            raise UncertaintyError("uncertainty block has arrays of the wrong shape or a zero scale")
+        return rule
+
+    def junk_score(self, values: npt.NDArray[np.float64]) -> float:
+        hidden = np.tanh(self.hidden_weights @ ((values - self.mean) / self.scale) + self.hidden_bias)
+        return float(self.output_weights @ hidden + self.output_bias)
+
+    def confidence(self, values: npt.NDArray[np.float64]) -> float:
+        return _sigmoid(float(self.confidence_weights @ values[: len(CONFIDENCE_FEATURES)] + self.confidence_bias))
+
+    def assess(self, scores: npt.NDArray[np.floating], counts: npt.NDArray[np.integer]) -> dict[str, Any]:
+        """`{"confidence", "not_sure"}` for one answer."""
+        values = features(scores, counts)
+        return {"confidence": self.confidence(values), "not_sure": self.junk_score(values) >= self.threshold}
+
+
+def uncalibrated(scores: npt.NDArray[np.floating]) -> dict[str, Any]:
+    """Without a fitted rule: the top score, and no claim of junk."""
+    return {"confidence": float(np.max(scores)), "not_sure": False}
