@@ -14,7 +14,7 @@ DATA ?=
 DEVICE ?=
 
 .PHONY: run test test-python test-js test-extension lint catalogue golden data data-preview train-export \
-        eval eval-personal eval-personal-tune bench models extension system-deps clean help
+        calibrate eval eval-personal eval-personal-tune bench models extension system-deps clean help
 
 help:
 	@echo "make run | test | lint | catalogue | golden | data | data-preview | models | train-export | eval | eval-personal | bench | extension"
@@ -106,9 +106,16 @@ train-export: $(VENV)/.test
 	$(PY) -m training.train --data $(DATASET) --name $(RUN_NAME) --time-budget-minutes $(MINUTES) \
 		$(if $(MODEL),--model $(MODEL)) $(if $(EPOCHS),--epochs $(EPOCHS)) $(if $(DEVICE),--device $(DEVICE))
 	$(PY) -m training.export --run runs/$(RUN_NAME) --out models
+	$(MAKE) --no-print-directory calibrate DATA=$(DATASET)
 	$(PY) -m training.evaluate --model models --data $(DATASET)/heldout/*.jsonl*
 	@echo "run folder: runs/$(RUN_NAME) (checkpoints, config.json, summary.json, plots, tensorboard/)"
 	@echo "shipped: models/model.onnx, models/model.json, models/*.png"
+
+# calibrate: re-fit the "not sure" rule and the confidence of models/ (training/calibrate.py) on the validation split
+# of the training set (DATA, default data-cache/dataset) plus generated junk; writes models/model.json "uncertainty".
+calibrate: $(VENV)/.test
+	$(PY) -m training.calibrate --model models --data $(DATASET) \
+		--crohme $(DATA_ROOT)/crohme2014-isolated/samples.jsonl.gz --catalogue models/symbols.json
 
 # eval: DATA = JSONL file(s) in the shared shape; default the fixed held-out split of the training set.
 eval: $(VENV)/.test
