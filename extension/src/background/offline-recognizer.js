@@ -1,8 +1,9 @@
 // Offline recognition: the shipped ONNX model in onnxruntime-web, run in the background (never in the content
 // script: Overleaf's CSP forbids wasm compilation there). Same renderer (src/render.js, the golden-vector port
 // of backend/render.py), same model, same ranking as the server, so the answers match.
-import { render, SIZE } from '../render.js';
+import { MAX_COUNT, renderCounts, SIZE } from '../render.js';
 import { Catalogue, summary } from './catalogue.js';
+import { UncertaintyRule, uncalibrated } from './confidence.js';
 import { topDistinct } from './ranking.js';
 
 export class OfflineRecognizer {
@@ -31,11 +32,13 @@ export class OfflineRecognizer {
     this.glyphOfLabel = this.symbols.map((s) => s.glyph ?? s.id);
     this.entries = this.symbols.map((s) => summary(s, catalogue));
     this.model = { version: card.version ?? null, sha256: card.sha256 ?? null };
+    // The server's "not sure" rule with the same fitted numbers (backend/confidence.py); none before calibration.
+    this.uncertainty = card.uncertainty ? new UncertaintyRule(card.uncertainty) : null;
   }
 
   /** Probabilities for one drawing. */
-  async scores(strokes) {
-    const image = render(strokes);
+  async scores(strokes, counts = renderCounts(strokes)) {
+    const image = Float32Array.from(counts, (count) => count / MAX_COUNT); // src/render.js render(), counts kept
     const input = new this.ort.Tensor('float32', image, [1, 1, SIZE, SIZE]);
     const output = await this.session.run({ [this.inputName]: input });
     const scores = output[this.outputName].data;
@@ -47,10 +50,12 @@ export class OfflineRecognizer {
 
   /** The /predict answer shape (contracts section 4) for one drawing. */
   async predict(strokes, k = 5) {
-    const scores = await this.scores(strokes);
+    const counts = renderCounts(strokes);
+    const scores = await this.scores(strokes, counts);
     const top = topDistinct(scores, this.glyphOfLabel, Math.min(k, scores.length));
     return {
       predictions: top.map((i) => ({ ...this.entries[i], score: scores[i] })),
+      ...(this.uncertainty ? this.uncertainty.assess(scores, counts) : uncalibrated(scores)),
       model: this.model,
     };
   }
