@@ -1,16 +1,19 @@
 """`python -m training.catalogue --data-root ../shared/data`: regenerate models/symbols.json and previews.
 
-`--regroup` recomputes only the glyph groups and aliases of the committed symbols.json (no TeX, no data)."""
+`--regroup` recomputes only the glyph groups and aliases of the committed symbols.json (no TeX, no data).
+`--usage` counts every catalogue command in TeX Live's documentation sources and writes models/usage.json."""
 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from training.catalogue.aliases import ALIASES_PATH
 from training.catalogue.build import CatalogueConfig, build_catalogue
 from training.catalogue.regroup import RegroupConfig, regroup_catalogue
 from training.catalogue.unicode_table import OVERRIDES_PATH
+from training.catalogue.usage import UsageConfig, write_usage
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -25,7 +28,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--regroup", action="store_true", help="only regroup the committed symbols.json (look-alikes, aliases)"
     )
+    parser.add_argument(
+        "--usage", action="store_true", help="count command usage in TeX Live's documentation (models/usage.json)"
+    )
     args = parser.parse_args(argv)
+    if args.usage:
+        symbols = json.loads((args.models_dir / "symbols.json").read_text(encoding="utf-8"))["symbols"]
+        config = UsageConfig(output=args.models_dir / "usage.json")
+        result = write_usage(config, [symbol["command"] for symbol in symbols])
+        used = sum(files > 0 for files, _ in result["usage"].values())
+        print(
+            f"usage: {used} of {len(result['usage'])} commands occur in {result['corpus']['files']} files "
+            f"({result['corpus']['characters'] / 1e6:.1f} M characters) -> {config.output}"
+        )
+        return
     if args.regroup:
         done = regroup_catalogue(RegroupConfig(args.models_dir, OVERRIDES_PATH, ALIASES_PATH, args.readme))
         print(
