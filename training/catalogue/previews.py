@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from training.catalogue.detexify import split_key
 from training.catalogue.packages import UNICODE_MATH
+from training.catalogue.preview_frame import frame_svg
 
 HEADER_LINES = 5  # lines before the first symbol line in `_document` (keep in step with it)
 _ERROR_LINE = re.compile(r"^l\.(\d+)", re.MULTILINE)
@@ -211,6 +212,8 @@ def render_previews(
             kinds[entry["id"]] = "unicode-font"
             svg = font_svg(entry["unicode"], config.fallback_fonts) if entry["unicode"] else None
             svg = svg or text_svg(entry["command"])
+        # One frame for all: true relative size on a shared baseline (training/catalogue/preview_frame.py).
+        svg = frame_svg(svg)
         path = out / preview_name(entry["id"])
         path.write_text(svg, encoding="utf-8")
         total += len(svg.encode("utf-8"))

@@ -4,6 +4,7 @@
 import * as ort from './ort/ort.wasm.bundle.min.mjs';
 import { OfflineRecognizer } from './offline-recognizer.js';
 import { FeedbackSender } from './feedback-sender.js';
+import { PersonalStore } from './personal-store.js';
 import { Recognition } from './recognition.js';
 import { createRouter } from './router.js';
 import { syncHostScripts } from './host-scripts.js';
@@ -33,7 +34,13 @@ function offline() {
 }
 
 const settings = () => loadSettings(api.storage);
-const recognition = new Recognition({ settings, offline, bundledUrl: (path) => api.runtime.getURL(`model/${path}`) });
+const personal = new PersonalStore(api.storage);
+const recognition = new Recognition({
+  settings,
+  offline,
+  bundledUrl: (path) => api.runtime.getURL(`model/${path}`),
+  personal,
+});
 const feedback = new FeedbackSender({ settings, client: `extension/${api.runtime.getManifest().version}` });
 
 async function status() {
@@ -53,6 +60,7 @@ const route = createRouter({
   status,
   syncHosts: async () => syncHostScripts(api, (await settings()).overleafHosts),
   feedback,
+  personal,
 });
 
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -82,4 +90,4 @@ api.runtime.onInstalled.addListener(({ reason }) => {
 api.permissions.onRemoved?.addListener(() => route({ type: SYNC_HOSTS }));
 
 // Test and debugging hook: lets the e2e suite and a developer console open the panel without a toolbar click.
-globalThis.texsketch = { togglePanel, recognition, offline, feedback };
+globalThis.texsketch = { togglePanel, recognition, offline, feedback, personal };

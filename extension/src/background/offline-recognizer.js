@@ -23,6 +23,8 @@ export class OfflineRecognizer {
     this.card = card;
     this.inputName = card.input ?? 'image';
     this.outputName = card.output ?? 'scores';
+    // The L2-normalised embedding (contracts section 3) for the personal blend; null for older models.
+    this.embeddingName = card.embedding_output ?? null;
     if (!Array.isArray(card.labels) || card.labels.length === 0) throw new Error('model.json: no labels');
     const missing = card.labels.filter((label) => !catalogue.byId.has(label));
     if (missing.length) {
@@ -37,7 +39,12 @@ export class OfflineRecognizer {
   }
 
   /** Probabilities for one drawing. */
-  async scores(strokes, counts = renderCounts(strokes)) {
+  async scores(strokes) {
+    return (await this.#run(strokes)).scores;
+  }
+
+  async #run(strokes) {
+    const counts = renderCounts(strokes);
     const image = Float32Array.from(counts, (count) => count / MAX_COUNT); // src/render.js render(), counts kept
     const input = new this.ort.Tensor('float32', image, [1, 1, SIZE, SIZE]);
     const output = await this.session.run({ [this.inputName]: input });
@@ -45,18 +52,19 @@ export class OfflineRecognizer {
     if (scores.length !== this.entries.length) {
       throw new Error(`the model gave ${scores.length} scores for ${this.entries.length} labels`);
     }
-    return scores;
+    const embedding = this.embeddingName ? Array.from(output[this.embeddingName].data) : null;
+    return { scores, embedding, counts };
   }
 
-  /** The /predict answer shape (contracts section 4) for one drawing. */
+  /** The /predict answer shape (contracts section 4) for one drawing; `embedding` as with `"embedding": true`. */
   async predict(strokes, k = 5) {
-    const counts = renderCounts(strokes);
-    const scores = await this.scores(strokes, counts);
+    const { scores, embedding, counts } = await this.#run(strokes);
     const top = topDistinct(scores, this.glyphOfLabel, Math.min(k, scores.length));
     return {
       predictions: top.map((i) => ({ ...this.entries[i], score: scores[i] })),
       ...(this.uncertainty ? this.uncertainty.assess(scores, counts) : uncalibrated(scores)),
       model: this.model,
+      embedding,
     };
   }
 }

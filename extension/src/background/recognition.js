@@ -1,6 +1,7 @@
 // One recognition in the mode the user chose (options page): server, offline, or auto (server, falling back to
 // the shipped model). The answer always says who answered and, after a fallback, why.
 import { fetchAsDataUrl, predictOnServer, ServerUnreachable } from './server-client.js';
+import { CANDIDATE_POOL, personalizeAnswer } from '../shared/personal-blend.js';
 
 // Previews are a few KB each; a few hundred cover every symbol a writer uses in a session.
 const PREVIEW_CACHE_SIZE = 500;
@@ -12,9 +13,11 @@ export class Recognition {
    * @param {() => Promise<import('./offline-recognizer.js').OfflineRecognizer>} deps.offline the loaded offline model
    * @param {(path: string) => string} deps.bundledUrl URL of a file shipped in the extension (`previews/x.svg`)
    * @param {typeof fetch} [deps.fetchImpl]
+   * @param {import('./personal-store.js').PersonalStore} [deps.personal] personal examples: answers are blended
    */
-  constructor({ settings, offline, bundledUrl, fetchImpl = (...args) => fetch(...args) }) {
+  constructor({ settings, offline, bundledUrl, fetchImpl = (...args) => fetch(...args), personal = null }) {
     this.settings = settings;
+    this.personal = personal;
     this.offline = offline;
     this.bundledUrl = bundledUrl;
     this.fetchImpl = fetchImpl;
@@ -31,19 +34,37 @@ export class Recognition {
     const { mode, serverUrl } = await this.settings();
     const started = performance.now();
     let answer;
+    // Both ways ask for the blend's whole candidate pool and the embedding, and blend the same way (below).
+    const pool = this.personal ? Math.max(k, CANDIDATE_POOL) : k;
     if (mode === 'offline') {
-      answer = { ...(await this.#offline(strokes, k)), answeredBy: 'offline' };
+      answer = { ...(await this.#offline(strokes, pool)), answeredBy: 'offline' };
     } else {
       try {
-        answer = { ...(await predictOnServer(serverUrl, strokes, k, { fetchImpl: this.fetchImpl })), answeredBy: 'server' };
+        const asked = { fetchImpl: this.fetchImpl, embedding: Boolean(this.personal) };
+        answer = { ...(await predictOnServer(serverUrl, strokes, pool, asked)), answeredBy: 'server' };
       } catch (error) {
         if (mode === 'server' || !(error instanceof ServerUnreachable)) throw error;
-        answer = { ...(await this.#offline(strokes, k)), answeredBy: 'offline', fallbackReason: error.message };
+        answer = { ...(await this.#offline(strokes, pool)), answeredBy: 'offline', fallbackReason: error.message };
       }
     }
+    answer = await this.#personalize(answer, k);
     answer.recognizeMs = Math.round(performance.now() - started);
     await this.#attachPreviews(answer, serverUrl);
     return answer;
+  }
+
+  // The personal blend (shared/personal-blend.js) with the examples recorded under the answering model. A set
+  // that cannot be read must not stop recognition: the model's answer is shown, and the reason kept.
+  async #personalize(answer, k) {
+    let personal = null;
+    if (this.personal && answer.embedding && answer.model?.sha256) {
+      try {
+        personal = await this.personal.personalFor(answer.model.sha256);
+      } catch (error) {
+        answer.personalError = error.message;
+      }
+    }
+    return personalizeAnswer(answer, personal, k);
   }
 
   async #offline(strokes, k) {

@@ -4,8 +4,16 @@ import {
   FEEDBACK,
   GET_STATUS,
   MessageError,
+  parseCorrection,
+  parseDrawingExample,
   parseFeedback,
   parseRecognize,
+  PERSONAL_CORRECTION,
+  PERSONAL_EXPORT,
+  PERSONAL_IMPORT,
+  PERSONAL_LIST,
+  PERSONAL_REMOVE,
+  PERSONAL_TEACH,
   RECOGNIZE,
   SYNC_HOSTS,
   WARM_UP,
@@ -17,8 +25,13 @@ import {
  * @param {() => Promise<object>} [deps.status] what the options page shows (mode, server health)
  * @param {() => Promise<object>} [deps.syncHosts] re-register content scripts for self-hosted Overleaf
  * @param {import('./feedback-sender.js').FeedbackSender} [deps.feedback] sends picks when the user opted in
+ * @param {import('./personal-store.js').PersonalStore} [deps.personal] the personal examples (browser only)
  */
-export function createRouter({ recognition, status, syncHosts, feedback }) {
+export function createRouter({ recognition, status, syncHosts, feedback, personal }) {
+  const needPersonal = () => {
+    if (!personal) throw new Error('personal examples are not wired up here');
+    return personal;
+  };
   return async function route(message) {
     try {
       switch (message?.type) {
@@ -32,6 +45,23 @@ export function createRouter({ recognition, status, syncHosts, feedback }) {
           // Awaited, so the answer says what happened (tests, devtools); the panel does not wait for it.
           return { ok: true, ...(await feedback.send(pick)) };
         }
+        // Personal examples never leave the browser: these only touch extension storage.
+        case PERSONAL_CORRECTION:
+          return { ok: true, ...(await needPersonal().addCorrection(parseCorrection(message))) };
+        case PERSONAL_TEACH: {
+          if (!Array.isArray(message.drawings)) throw new MessageError('drawings: must be a list');
+          const drawings = message.drawings.map((d, i) => parseDrawingExample(d, `drawings[${i}]`));
+          return { ok: true, ...(await needPersonal().teach({ snippet: message.snippet, drawings })) };
+        }
+        case PERSONAL_LIST:
+          return { ok: true, ...(await needPersonal().summary()) };
+        case PERSONAL_REMOVE:
+          if (typeof message.symbolId !== 'string') throw new MessageError('symbolId: must be a string');
+          return { ok: true, ...(await needPersonal().remove(message.symbolId)) };
+        case PERSONAL_IMPORT:
+          return { ok: true, ...(await needPersonal().import(message.data)) };
+        case PERSONAL_EXPORT:
+          return { ok: true, data: await needPersonal().raw() };
         case WARM_UP:
           recognition.warmUp(); // not awaited: the panel is open already, the model loads meanwhile
           return { ok: true };

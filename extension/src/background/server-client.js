@@ -6,13 +6,20 @@ export class ServerUnreachable extends Error {}
 // A local server answers in milliseconds; a hung or far one should not keep the panel waiting long.
 export const PREDICT_TIMEOUT_MS = 4000;
 
-export async function predictOnServer(serverUrl, strokes, k, { fetchImpl = fetch, timeoutMs = PREDICT_TIMEOUT_MS } = {}) {
+export async function predictOnServer(
+  serverUrl,
+  strokes,
+  k,
+  { fetchImpl = fetch, timeoutMs = PREDICT_TIMEOUT_MS, embedding = false } = {},
+) {
   let response;
   try {
     response = await fetchImpl(`${serverUrl}/predict`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ strokes, k }),
+      // `embedding`: the drawing's embedding for the personal blend, which runs here in the browser; the
+      // server gets the drawing it recognises and nothing else.
+      body: JSON.stringify(embedding ? { strokes, k, embedding: true } : { strokes, k }),
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {

@@ -1,6 +1,13 @@
 // The isolated-world content script on Overleaf project pages: creates the panel on first use and wires it
 // to the background (recognition) and the MAIN-world script (editor).
-import { FEEDBACK, requestRecognition, TOGGLE_PANEL, WARM_UP } from '../shared/messages.js';
+import {
+  FEEDBACK,
+  PERSONAL_CORRECTION,
+  PERSONAL_TEACH,
+  requestRecognition,
+  TOGGLE_PANEL,
+  WARM_UP,
+} from '../shared/messages.js';
 import { loadSettings, normalizeServerUrl, originPattern } from '../shared/settings.js';
 import { EditorBridge } from './editor-bridge.js';
 import { Panel } from './panel.js';
@@ -20,6 +27,13 @@ const LOOPBACK = ['http://127.0.0.1/*', 'http://localhost/*'];
       editor: new EditorBridge(window),
       // The background checks the switch and sends (a page like overleaf.com may not reach loopback).
       onInsert: (pick) => api.runtime.sendMessage({ type: FEEDBACK, ...pick }).catch(() => {}),
+      // Personal examples go to the background, which keeps them in extension storage (never on a server).
+      onCorrection: (example) => api.runtime.sendMessage({ type: PERSONAL_CORRECTION, ...example }).catch(() => {}),
+      teach: async (request) => {
+        const answer = await api.runtime.sendMessage({ type: PERSONAL_TEACH, ...request });
+        if (!answer?.ok) throw new Error(answer?.error ?? 'the extension background did not answer');
+        return answer;
+      },
       settings: {
         load: () => loadSettings(api.storage),
         save: async ({ mode, serverUrl, sendFeedback }) => {

@@ -44,4 +44,11 @@ kbd { font: 11px ui-monospace, monospace; color: #6b7280; border: 1px solid #d0d
 .package-hint { margin-top: 8px; padding: 6px 8px; background: #fff8e6; border: 1px solid #f0d48a; border-radius: 6px; font-size: 12px; }
 .package-hint button { margin-top: 5px; margin-right: 6px; }
 code { font: 12px ui-monospace, monospace; }
+.teach { display: grid; gap: 5px; margin: 0 0 8px; padding: 7px; background: #f3f0fb; border-radius: 6px; font-size: 12px; }
+.teach label { display: grid; grid-template-columns: 44px 1fr; align-items: center; gap: 6px; }
+.teach input { font: 12px ui-monospace, monospace; min-width: 0; }
+.teach-row { display: flex; gap: 6px; align-items: center; }
+.teach-count { flex: 1; color: #4b5563; }
+.teach-note { color: #6b7280; }
+.candidate[data-personal="true"] .command { color: #5b3cc4; }
 `;

@@ -3,6 +3,7 @@
 import { StrokeRecorder } from '../shared/stroke-recorder.js';
 import { missingPackage } from '../shared/latex-preamble.js';
 import { PANEL_CSS } from './panel-style.js';
+import { TEACH_MARKUP, TeachForm } from './personal-teach.js';
 
 // Recognize at most this often while a stroke is being drawn ("live"), and at once on pen-up.
 export const LIVE_INTERVAL_MS = 300;
@@ -22,9 +23,11 @@ const PANEL_MARKUP = `
             insert to the TeXSketch server to improve recognition (anonymous: no address or account is stored).</span></label>
           <div class="settings-note"></div>
         </form>
+        ${TEACH_MARKUP}
         <canvas aria-label="Drawing area"></canvas>
         <div class="tools"><button class="undo" title="Undo last stroke (Ctrl+Z)">Undo</button>
-          <button class="clear" title="Clear (Delete)">Clear</button><span class="keys">1-5 insert · Esc close</span></div>
+          <button class="clear" title="Clear (Delete)">Clear</button>
+          <button class="teach-toggle" title="Teach a symbol of your own: draw it 3 times">Teach…</button><span class="keys">1-5 insert · Esc close</span></div>
         <div class="status" role="status">Draw a symbol.</div>
         <ol class="candidates"></ol>
         <div class="package-hint" hidden><div class="hint-text"></div>
@@ -46,10 +49,28 @@ export class Panel {
    * @param {(pick: {drawingId: string, strokes: number[][][], chosenId: string, shown: string[],
    *   modelVersion: string|null}) => void} [deps.onInsert] told about each insertion (the background decides
    *   whether it becomes feedback: only with the switch on, and only the first pick of a drawing)
+   * @param {(example: {symbol: object, strokes: number[][][], embedding: number[], model: string}) => void}
+   *   [deps.onCorrection] told when the user picks a candidate that was not first (kept as a personal example)
+   * @param {(request: {snippet: string, drawings: object[]}) => Promise<object>} [deps.teach] stores a
+   *   personal symbol drawn three times
    * @param {Document} [deps.document]
    */
-  constructor({ recognize, editor, settings, onInsert = () => {}, document: doc = document }) {
+  constructor({
+    recognize,
+    editor,
+    settings,
+    onInsert = () => {},
+    onCorrection = () => {},
+    teach = async () => {
+      throw new Error('personal symbols are not available here');
+    },
+    document: doc = document,
+  }) {
     this.recognize = recognize;
+    this.onCorrection = onCorrection;
+    this.teachRequest = teach;
+    this.embedding = null; // the embedding and model sha256 of the answer on screen (personal examples)
+    this.modelSha = null;
     this.onInsert = onInsert;
     this.settings = settings;
     this.editor = editor;
@@ -111,6 +132,17 @@ export class Panel {
       event.preventDefault();
       this.#saveSettings();
     });
+    this.teachForm = new TeachForm({
+      form: $('.teach'),
+      current: () =>
+        this.embedding && this.modelSha && !this.recorder.isEmpty && this.shownVersion === this.drawingVersion
+          ? { strokes: this.recorder.toStrokes(), embedding: this.embedding, model: this.modelSha }
+          : null,
+      clear: () => this.clear(),
+      status: (text, kind) => this.#setStatus(text, kind),
+      save: (request) => this.teachRequest(request),
+    });
+    $('.teach-toggle').addEventListener('click', () => (this.teachForm.isOpen ? this.teachForm.close() : this.teachForm.open()));
     $('.undo').addEventListener('click', () => this.undo());
     $('.clear').addEventListener('click', () => this.clear());
     $('.dismiss-hint').addEventListener('click', () => (this.hint.hidden = true));
@@ -264,6 +296,15 @@ export class Panel {
     } catch {
       // feedback is optional: it must never undo or hide an insertion
     }
+    // A pick below the first answer is a correction: kept in the browser to rank this drawing's look higher.
+    if (index > 0 && this.embedding && this.modelSha && this.shownVersion === this.drawingVersion) {
+      try {
+        this.onCorrection({ symbol: prediction, strokes: pick.strokes, embedding: this.embedding, model: this.modelSha });
+        this.root.dataset.corrections = String(Number(this.root.dataset.corrections ?? 0) + 1);
+      } catch {
+        // like feedback: never in the way of an insertion
+      }
+    }
     this.clear();
     this.#setStatus(`Inserted ${prediction.command}.`);
     await this.#checkPackage(prediction);
@@ -338,6 +379,9 @@ export class Panel {
     this.shownVersion = version;
     this.predictions = answer.predictions;
     this.modelVersion = answer.model?.version ?? null;
+    this.embedding = answer.embedding ?? null;
+    this.modelSha = answer.model?.sha256 ?? null;
+    this.root.dataset.personalized = String(Boolean(answer.personalized));
     this.list.replaceChildren(...answer.predictions.map((p, i) => this.#candidate(p, i)));
     this.answeredBy.textContent = answer.answeredBy;
     this.answeredBy.dataset.by = answer.answeredBy;
@@ -381,6 +425,7 @@ export class Panel {
     button.dataset.command = prediction.command;
     button.dataset.id = prediction.id;
     button.dataset.package = prediction.package ?? '';
+    if (prediction.id.startsWith('personal:')) button.dataset.personal = 'true';
     button.title = `Insert ${prediction.command} (${index + 1})`;
     button.addEventListener('mousedown', (e) => e.preventDefault());
     button.addEventListener('click', () => this.choose(index));

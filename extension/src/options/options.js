@@ -2,6 +2,7 @@
 // non-default server or a self-hosted Overleaf are requested here, in the click that saves them (browsers require
 // a user gesture).
 import { GET_STATUS, SYNC_HOSTS, WARM_UP } from '../shared/messages.js';
+import './personal-options.js'; // the personal symbols and corrections section
 import {
   DEFAULTS,
   loadSettings,

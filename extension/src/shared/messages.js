@@ -11,6 +11,14 @@ export const WARM_UP = 'texsketch:warm-up';
 // The user inserted a candidate: the background may send it as feedback (opt-in, background/feedback-sender.js).
 export const FEEDBACK = 'texsketch:feedback';
 
+// Personal examples (issue 12), kept by the background in extension storage: see background/personal-store.js.
+export const PERSONAL_CORRECTION = 'texsketch:personal-correction';
+export const PERSONAL_TEACH = 'texsketch:personal-teach';
+export const PERSONAL_LIST = 'texsketch:personal-list';
+export const PERSONAL_REMOVE = 'texsketch:personal-remove';
+export const PERSONAL_IMPORT = 'texsketch:personal-import';
+export const PERSONAL_EXPORT = 'texsketch:personal-export';
+
 export const MAX_K = 20;
 
 export class MessageError extends Error {}
@@ -67,4 +75,28 @@ export async function requestRecognition(runtime, strokes, k = 5) {
   if (!answer) throw new Error('the extension background did not answer (reload the page after an update)');
   if (!answer.ok) throw Object.assign(new Error(answer.error), { answer });
   return answer;
+}
+
+const MAX_EMBEDDING = 4096;
+
+/** One labelled drawing from the panel: `{strokes, embedding, model}` (model = the answering model's sha256). */
+export function parseDrawingExample(value, where = 'drawing') {
+  if (!value || typeof value !== 'object') throw new MessageError(`${where}: not an object`);
+  const { strokes } = parseRecognize({ strokes: value.strokes });
+  const { embedding, model } = value;
+  const okEmbedding =
+    Array.isArray(embedding) && embedding.length > 0 && embedding.length <= MAX_EMBEDDING && embedding.every(Number.isFinite);
+  if (!okEmbedding) throw new MessageError(`${where}.embedding: must be a list of 1..${MAX_EMBEDDING} finite numbers`);
+  if (typeof model !== 'string' || !model) throw new MessageError(`${where}.model: must be the model's sha256`);
+  return { strokes, embedding, model };
+}
+
+/** A correction message: the drawing plus the picked candidate (`symbol`: its entry as the answer listed it). */
+export function parseCorrection(message) {
+  const drawing = parseDrawingExample(message);
+  const symbol = message.symbol;
+  if (!symbol || typeof symbol.id !== 'string' || typeof symbol.command !== 'string') {
+    throw new MessageError('symbol: must be a candidate with id and command');
+  }
+  return { ...drawing, symbol };
 }

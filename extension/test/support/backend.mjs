@@ -34,17 +34,18 @@ export function freePort() {
 }
 
 /**
- * Start the backend; resolves to {url, port, stop} once /health answers. `env`: extra environment variables.
+ * Start the backend; resolves to {url, port, stop} once /health answers. `env`: extra environment variables;
+ * `modelDir`: another models folder (default MODELS_DIR).
  * Feedback goes to a SQLite file in a fresh temporary folder (removed by stop), never to the repository's
  * data/feedback.sqlite3 or a database named by the caller's DATABASE_URL.
  */
-export async function startBackend({ port, timeoutMs = 60_000, env = {} } = {}) {
+export async function startBackend({ port, timeoutMs = 60_000, env = {}, modelDir = MODELS_DIR } = {}) {
   const missing = backendMissing();
   if (missing) throw new Error(`cannot start the backend: ${missing}`);
   port ??= await freePort();
   const scratch = mkdtempSync(join(tmpdir(), 'texsketch-backend-'));
   const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
-  const child = spawn(pythonPath(), ['-m', 'backend', '--port', String(port), '--model-dir', MODELS_DIR, '--log-level', 'warning'], {
+  const child = spawn(pythonPath(), ['-m', 'backend', '--port', String(port), '--model-dir', modelDir, '--log-level', 'warning'], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
