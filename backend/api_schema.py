@@ -53,8 +53,23 @@ class SymbolDetail(SymbolSummary):
     alternatives: list[Alternative]
 
 
+class GroupRepresentative(BaseModel):
+    id: str
+    command: str
+
+
+class SymbolRow(SymbolSummary):
+    # Every package offering the command, preferred first ("latex2e": no \usepackage needed); `package` is the first.
+    packages: list[str]
+    # Files of the usage corpus (TeX Live's documentation sources) that use the command: the ranking's tie-break.
+    usage: int
+    # The command that answers for this symbol's look-alike group when it is another one (`\to`: `\rightarrow`).
+    alias_of: GroupRepresentative | None
+
+
 class SymbolList(BaseModel):
-    symbols: list[SymbolSummary]
+    symbols: list[SymbolRow]
+    # Matching rows in all; `symbols` holds the first `limit` of them ("24 of 112").
     total: int
 
 

@@ -25,6 +25,7 @@ from backend.routes import demo, health, metrics, predict, symbols
 from backend.settings import Settings
 from backend.state import ServerState
 from backend.symbol_search import SymbolIndex
+from backend.usage_prior import UsageError, optional_usage
 
 API_VERSION = "1"
 
@@ -40,6 +41,10 @@ def load_state(settings: Settings, metrics: Metrics) -> ServerState:
         catalogue = load_catalogue(catalogue_path)
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ModelLoadError(f"symbol catalogue {catalogue_path} cannot be read: {error}") from None
+    try:
+        usage = optional_usage(settings.model_dir / "usage.json")
+    except UsageError as error:
+        raise ModelLoadError(str(error)) from None
     recognizer = Recognizer.load(settings.model_dir, catalogue, threads=settings.threads)
     if recognizer.unlisted_labels:
         logging.getLogger("texsketch").warning(
@@ -57,7 +62,7 @@ def load_state(settings: Settings, metrics: Metrics) -> ServerState:
         limits=settings.drawing_limits(),
         catalogue=catalogue,
         recognizer=recognizer,
-        index=SymbolIndex(catalogue.symbols),
+        index=SymbolIndex(catalogue.symbols, usage),
         metrics=metrics,
         batcher=batcher,
     )

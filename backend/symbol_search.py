@@ -1,9 +1,12 @@
 """Search the catalogue the way a writer remembers a symbol: by command, name, character or package.
 
-`leq`, `\\leq`, `less than or equal` and `≤` all find `\\leq`. Matches are ranked by how exact they are
+`leq`, `\\leq`, `less than or equal` and `≤` all find `\\leq`. One row per command: a command several packages
+offer (`\\iint` of amsmath and esint) is one hit naming every package. Matches are ranked by how exact they are
 (exact command, then the character, exact name, command prefix, word prefix, substring), then the command
-in the query's own case, the representative of a look-alike group before its aliases, the shorter command,
-and catalogue order.
+in the query's own case, then how commonly the command is used (files of TeX Live's documentation using it,
+`models/usage.json`, the counts behind the recognizer's usage prior), the representative of a look-alike group
+before its aliases, the shorter command, and catalogue order. An empty query lists every command in catalogue
+order (Detexify's order keeps families together for browsing).
 A linear scan over about a thousand symbols takes well under a millisecond, so no index is worth its code.
 """
 
@@ -14,20 +17,37 @@ from dataclasses import dataclass
 from typing import Literal
 
 from backend.catalogue import Symbol
+from backend.usage_prior import Usage
 
 ModeFilter = Literal["math", "text"]
 # Symbols of LaTeX itself have no package; a filter for them needs a name.
 BUILTIN_PACKAGE = "latex2e"
+# Which of several entries of one command a row shows: no package, then amsmath/amssymb, then others; OT1 first.
+_PACKAGE_PREFERENCE = {None: 0, "amsmath": 1, "amssymb": 1}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One row of the answer: a command, the entry that stands for it, and every package that offers it."""
+
+    symbol: Symbol  # the preferred entry: its id, package and preview are the row's
+    packages: tuple[str, ...]  # every package offering the command, preferred first; "latex2e": none needed
+    usage: int  # files of the usage corpus that use the command (0 where unknown)
+
+    @property
+    def command(self) -> str:
+        return self.symbol.command
 
 
 @dataclass(frozen=True)
 class _Keys:
+    hit: SearchHit
     symbol: Symbol
     command: str  # as written, e.g. "\\Delta"
     command_folded: str  # lower case, no backslash: "delta"
     names: tuple[str, ...]  # folded
-    words: frozenset[str]  # every word of the names, the command and the package
-    package: str
+    words: frozenset[str]  # every word of the names, the command and the packages
+    packages: frozenset[str]
     # Everything searchable in one string: one `in` test rules out most symbols for a query.
     haystack: str
 
@@ -37,21 +57,37 @@ def _fold(text: str) -> str:
     return " ".join(text.strip().lstrip("\\").casefold().replace("-", " ").split())
 
 
-def _keys(symbol: Symbol) -> _Keys:
-    names = tuple(_fold(name) for name in symbol.names)
+def _keys(hit: SearchHit, entries: Sequence[Symbol]) -> _Keys:
+    symbol = hit.symbol
+    names = tuple(dict.fromkeys(_fold(name) for entry in entries for name in entry.names))
     command_folded = _fold(symbol.command)
-    package = symbol.package or BUILTIN_PACKAGE
-    words = frozenset({word for name in names for word in name.split()} | {command_folded, package})
-    haystack = "\n".join([command_folded, *names, package])
-    return _Keys(symbol, symbol.command, command_folded, names, words, package, haystack)
+    words = frozenset({word for name in names for word in name.split()} | {command_folded, *hit.packages})
+    haystack = "\n".join([command_folded, *names, *hit.packages])
+    return _Keys(hit, symbol, symbol.command, command_folded, names, words, frozenset(hit.packages), haystack)
+
+
+def _preference(symbol: Symbol) -> tuple[int, int]:
+    return (_PACKAGE_PREFERENCE.get(symbol.package, 2), 1 if symbol.fontenc == "T1" else 0)
 
 
 class SymbolIndex:
-    def __init__(self, symbols: Sequence[Symbol]) -> None:
-        self._keys = [_keys(symbol) for symbol in symbols]
+    def __init__(self, symbols: Sequence[Symbol], usage: Usage | None = None) -> None:
+        by_command: dict[str, list[Symbol]] = {}
+        for symbol in symbols:
+            by_command.setdefault(symbol.command, []).append(symbol)
+        self._keys = []
+        for command, entries in by_command.items():
+            ordered = sorted(entries, key=_preference)  # stable: catalogue order breaks ties
+            packages = tuple(dict.fromkeys(entry.package or BUILTIN_PACKAGE for entry in ordered))
+            hit = SearchHit(ordered[0], packages, usage.command_usage(command) if usage is not None else 0)
+            self._keys.append(_keys(hit, ordered))
 
-    def search(self, query: str = "", package: str | None = None, mode: ModeFilter | None = None) -> list[Symbol]:
-        """Every matching symbol, best first."""
+    def __len__(self) -> int:
+        """Rows: distinct commands."""
+        return len(self._keys)
+
+    def search(self, query: str = "", package: str | None = None, mode: ModeFilter | None = None) -> list[SearchHit]:
+        """Every matching command, best first."""
         raw = query.strip()
         folded = _fold(raw)
         parts = folded.split()
@@ -59,7 +95,7 @@ class SymbolIndex:
         wanted_package = package.casefold() if package is not None else None
         ranked = []
         for order, keys in enumerate(self._keys):
-            if wanted_package is not None and keys.package != wanted_package:
+            if wanted_package is not None and wanted_package not in keys.packages:
                 continue
             if mode == "math" and not keys.symbol.math or mode == "text" and not keys.symbol.text:
                 continue
@@ -72,13 +108,14 @@ class SymbolIndex:
             else:
                 rank = 0
             # Ties: the command in the query's own case ("right arrow": \\rightarrow before \\Rightarrow), the
-            # glyph's representative before its aliases, then the shorter command.
+            # more commonly used command, the glyph's representative before its aliases, the shorter command.
             other_case = bool(raw) and typed not in keys.command
+            usage = -keys.hit.usage if raw else 0
             alias = bool(raw) and keys.symbol.glyph != keys.symbol.id
             length = len(keys.command) if raw else 0
-            ranked.append((rank, other_case, alias, length, order, keys.symbol))
-        ranked.sort(key=lambda entry: entry[:5])
-        return [entry[5] for entry in ranked]
+            ranked.append((rank, other_case, usage, alias, length, order, keys.hit))
+        ranked.sort(key=lambda entry: entry[:6])
+        return [entry[6] for entry in ranked]
 
 
 def _rank(keys: _Keys, raw: str, folded: str, parts: list[str]) -> int | None:
@@ -97,7 +134,7 @@ def _rank(keys: _Keys, raw: str, folded: str, parts: list[str]) -> int | None:
         return 5
     if folded in keys.command_folded or any(folded in name for name in keys.names):
         return 6
-    if folded == keys.package:
+    if folded in keys.packages:
         return 7
     # Several words: each must start a word of the names, the command or the package ("arrow double left").
     if len(parts) > 1 and all(any(word.startswith(part) for word in keys.words) for part in parts):

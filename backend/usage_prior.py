@@ -77,6 +77,12 @@ def load_usage(path: Path | str = DEFAULT_PATH) -> Usage:
     return Usage(files, data.get("corpus", {}))
 
 
+def optional_usage(path: Path) -> Usage | None:
+    """usage.json where a model folder has one, None where it has none (search then ranks without usage); a
+    malformed file still raises UsageError."""
+    return load_usage(path) if path.is_file() else None
+
+
 def glyph_usage(catalogue: Catalogue, usage: Usage) -> dict[str, int]:
     """Glyph representative id -> files using any of its group's commands (each distinct command once)."""
     return {

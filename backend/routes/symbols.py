@@ -12,7 +12,7 @@ from backend import symbol_json
 from backend.api_schema import ErrorResponse, SymbolDetail, SymbolList
 from backend.errors import ApiError
 from backend.state import ServerState
-from backend.symbol_search import ModeFilter
+from backend.symbol_search import ModeFilter, SearchHit
 
 router = APIRouter(tags=["symbols"])
 
@@ -32,7 +32,19 @@ async def search_symbols(
 ) -> dict:
     state: ServerState = request.app.state.texsketch
     found = state.index.search(q, package, mode)
-    return {"symbols": [symbol_json.summary(s) for s in found[:limit]], "total": len(found)}
+    return {"symbols": [_row(state, hit) for hit in found[:limit]], "total": len(found)}
+
+
+def _row(state: ServerState, hit: SearchHit) -> dict:
+    """A search row: the symbol, every package offering its command, its usage, and the group it belongs to."""
+    symbol = hit.symbol
+    representative = state.catalogue.by_id[symbol.glyph]
+    alias_of = (
+        None
+        if representative.command == symbol.command
+        else {"id": representative.id, "command": representative.command}
+    )
+    return {**symbol_json.summary(symbol), "packages": list(hit.packages), "usage": hit.usage, "alias_of": alias_of}
 
 
 @router.get(

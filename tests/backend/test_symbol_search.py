@@ -2,8 +2,9 @@
 
 import pytest
 
-from backend.catalogue import load_catalogue
+from backend.catalogue import load_catalogue, parse_catalogue
 from backend.symbol_search import SymbolIndex
+from backend.usage_prior import Usage, load_usage
 from tests.backend.live_server import SHIPPED_MODEL_DIR
 from tests.backend.model_fixtures import SYMBOLS, write_catalogue
 
@@ -14,7 +15,7 @@ CATALOGUE = SHIPPED_MODEL_DIR / "symbols.json"
 def shipped_index():
     if not CATALOGUE.is_file():
         pytest.skip("models/symbols.json is not there yet (make catalogue)")
-    return SymbolIndex(load_catalogue(CATALOGUE).symbols)
+    return SymbolIndex(load_catalogue(CATALOGUE).symbols, load_usage(SHIPPED_MODEL_DIR / "usage.json"))
 
 
 @pytest.fixture(scope="module")
@@ -50,12 +51,12 @@ def test_search_shipped_catalogue_puts_the_meant_symbol_first(shipped_index, que
 def test_search_package_filter_keeps_only_that_package(shipped_index):
     found = shipped_index.search("", package="stmaryrd")
     assert found
-    assert {symbol.package for symbol in found} == {"stmaryrd"}
+    assert all("stmaryrd" in hit.packages for hit in found)
 
 
 def test_search_mode_filter(shipped_index):
-    assert all(symbol.text for symbol in shipped_index.search("", mode="text"))
-    assert all(symbol.math for symbol in shipped_index.search("arrow", mode="math"))
+    assert all(hit.symbol.text for hit in shipped_index.search("", mode="text"))
+    assert all(hit.symbol.math for hit in shipped_index.search("arrow", mode="math"))
 
 
 def test_search_prefers_representative_over_alias(fixture_index):
@@ -64,8 +65,79 @@ def test_search_prefers_representative_over_alias(fixture_index):
 
 
 def test_search_empty_query_lists_everything_in_catalogue_order(fixture_index):
-    assert [symbol.id for symbol in fixture_index.search("")] == [s["id"] for s in SYMBOLS]
+    assert [hit.symbol.id for hit in fixture_index.search("")] == [s["id"] for s in SYMBOLS]
 
 
 def test_search_unknown_words_find_nothing(fixture_index):
     assert fixture_index.search("qqqq zzzz") == []
+
+
+def test_search_shipped_arrow_puts_a_plain_arrow_in_the_first_three(shipped_index):
+    first = [hit.command for hit in shipped_index.search("arrow")[:3]]
+    assert {"\\rightarrow", "\\leftarrow"} & set(first), first
+
+
+def test_search_shipped_to_finds_the_alias_in_the_rightarrow_group(shipped_index):
+    hit = shipped_index.search("to")[0]
+    assert hit.command == "\\to" and hit.symbol.glyph == "latex2e-OT1-_rightarrow"
+
+
+def test_search_shipped_leq_lists_leq_before_triangleq(shipped_index):
+    commands = [hit.command for hit in shipped_index.search("leq")]
+    assert commands[0] == "\\leq"
+    assert commands.index("\\leq") < commands.index("\\triangleq")
+
+
+def test_search_shipped_command_of_several_packages_is_one_row_naming_them_all(shipped_index):
+    hits = [hit for hit in shipped_index.search("integral") if hit.command == "\\iint"]
+    assert len(hits) == 1
+    assert hits[0].packages == ("amsmath", "esint")
+    assert hits[0].symbol.package == "amsmath"
+    hbar = [hit for hit in shipped_index.search("hbar") if hit.command == "\\hbar"]
+    assert len(hbar) == 1 and hbar[0].packages == ("latex2e", "amssymb") and hbar[0].symbol.package is None
+
+
+def test_search_shipped_rows_are_distinct_commands(shipped_index):
+    commands = [hit.command for hit in shipped_index.search("")]
+    assert len(commands) == len(set(commands)) == len(shipped_index)
+
+
+def _entry(symbol_id, command, package=None, names=(), glyph=None):
+    return {
+        "id": symbol_id,
+        "command": command,
+        "package": package,
+        "fontenc": "OT1",
+        "math": True,
+        "text": False,
+        "unicode": None,
+        "glyph": glyph or symbol_id,
+        "source": "detexify",
+        "preview": "previews/x.svg",
+        "preview_kind": "latex",
+        "names": list(names),
+    }
+
+
+def test_search_more_used_command_wins_a_tie_of_exactness():
+    symbols = [
+        _entry("a", "\\rareleftarrow", names=["leftwards arrow"]),
+        _entry("b", "\\commonleftarrow", names=["leftwards arrow"]),
+        _entry("c", "\\arrowhead", names=["arrow head"]),
+    ]
+    catalogue = parse_catalogue({"catalogue_version": 1, "symbols": symbols})
+    usage = Usage({"\\commonleftarrow": 40, "\\rareleftarrow": 1, "\\arrowhead": 0}, {})
+    ranked = [hit.command for hit in SymbolIndex(catalogue.symbols, usage).search("leftwards")]
+    assert ranked == ["\\commonleftarrow", "\\rareleftarrow"]
+    # Exactness still comes first: a command that starts with the query beats a more used word match.
+    assert SymbolIndex(catalogue.symbols, usage).search("arrow")[0].command == "\\arrowhead"
+    # Without usage counts the order is the old one (shorter command, then catalogue order).
+    assert [hit.command for hit in SymbolIndex(catalogue.symbols).search("leftwards")] == ranked[::-1]
+
+
+def test_search_package_filter_finds_a_row_by_any_of_its_packages():
+    symbols = [_entry("amsmath-OT1-_iint", "\\iint", "amsmath"), _entry("esint-OT1-_iint", "\\iint", "esint")]
+    index = SymbolIndex(parse_catalogue({"catalogue_version": 1, "symbols": symbols}).symbols)
+    for package in ("amsmath", "esint", "ESINT"):
+        assert [hit.symbol.id for hit in index.search("", package=package)] == ["amsmath-OT1-_iint"]
+    assert index.search("", package="wasysym") == []
