@@ -47,6 +47,9 @@ class ExportConfig:
     data: str = ""  # training set for the parity batch and held-out files (empty: the run's own --data)
     catalogue: str = "models/symbols.json"  # label mapping for the held-out evaluation
     max_megabytes: float = 5.0  # the shipped file must stay small (browser and server load it whole)
+    # The usage prior (backend/usage_prior.py, models/usage.json) goes into the graph: every consumer ranks with it.
+    usage_prior: bool = True
+    usage: str = "models/usage.json"  # how often each command is used (python -m training.catalogue --usage)
     plots: bool = True  # copy the run's PNG plots next to the model
 
 
@@ -205,6 +208,22 @@ def _check_catalogue(labels: list[str], catalogue_path: Path) -> None:
         print(f"warning: {missing} glyph classes of {catalogue_path} are not outputs of this model")
 
 
+def usage_log_prior(labels: list[str], config: ExportConfig) -> tuple[np.ndarray | None, dict[str, Any] | None]:
+    """The per-label log-prior the export adds to the logits, and what model.json says about it (None: off)."""
+    if not config.usage_prior:
+        return None, None
+    from backend.catalogue import load_catalogue
+    from backend.usage_prior import PriorConfig, UsageError, load_usage, log_prior
+
+    try:
+        usage = load_usage(config.usage)
+    except UsageError as error:
+        raise ExportError(f"{error}; or export with --no-usage-prior") from None
+    prior_config = PriorConfig()
+    prior = log_prior(labels, load_catalogue(config.catalogue), usage, prior_config)
+    return prior, {"strength": prior_config.strength, "smoothing": prior_config.smoothing, "corpus": usage.corpus}
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -274,7 +293,8 @@ def export(config: ExportConfig) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(dir=out, prefix=".export-") as staging_name:
         staging = Path(staging_name)
         onnx_path = staging / "model.onnx"
-        served = served_model(model)
+        prior, prior_card = usage_log_prior(labels, config)
+        served = served_model(model, prior)
         export_onnx(served, onnx_path)
         megabytes = onnx_path.stat().st_size / 1e6
         if megabytes > config.max_megabytes:
@@ -294,6 +314,7 @@ def export(config: ExportConfig) -> dict[str, Any]:
             "output": "scores",
             "embedding_output": "embedding",
             "embedding_size": int(served.classifier.in_features),
+            "usage_prior": prior_card,
             "opset": OPSET,
             "training": {
                 "model": state["model_name"],
@@ -347,6 +368,8 @@ def _parse_args(argv: list[str] | None) -> ExportConfig:
     parser.add_argument("--catalogue", default=defaults.catalogue)
     parser.add_argument("--max-megabytes", type=float, default=defaults.max_megabytes)
     parser.add_argument("--plots", action=argparse.BooleanOptionalAction, default=defaults.plots)
+    parser.add_argument("--usage-prior", action=argparse.BooleanOptionalAction, default=defaults.usage_prior)
+    parser.add_argument("--usage", default=defaults.usage, help="usage counts (default models/usage.json)")
     return ExportConfig(**vars(parser.parse_args(argv)))
 
 

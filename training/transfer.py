@@ -117,13 +117,14 @@ def derive_training_set(source: Path, target: Path, withheld: set[str]) -> dict[
 
 
 def checkpoint_scores(run_dir: Path, images: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
-    """Served probabilities of a run's best checkpoint (the export's graph: softmax with its prior)."""
+    """Served probabilities of a run's best checkpoint: the graph the export would ship, usage prior included."""
     import torch
 
-    from training.export import load_checkpoint, served_model
+    from training.export import ExportConfig, load_checkpoint, served_model, usage_log_prior
 
-    model, _ = load_checkpoint(run_dir)
-    served = served_model(model)
+    model, state = load_checkpoint(run_dir)
+    prior, _ = usage_log_prior(list(state["classes"]), ExportConfig())
+    served = served_model(model, prior)
     outputs = []
     with torch.no_grad():
         for start in range(0, len(images), 1024):

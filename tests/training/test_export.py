@@ -106,6 +106,7 @@ def test_export_writes_the_contract_metadata(exported: Path) -> None:
     assert card["format"] == 1 and card["onnx"] == "model.onnx"
     assert card["input"] == "image" and card["output"] == "scores"
     assert card["embedding_output"] == "embedding" and card["embedding_size"] == 128
+    assert card["usage_prior"]["strength"] > 0 and card["usage_prior"]["corpus"]["files"] > 0
     assert card["labels"] == CLASSES
     assert card["render"] == parameters()
     assert card["sha256"] == hashlib.sha256((exported / "model.onnx").read_bytes()).hexdigest()
@@ -174,3 +175,13 @@ def test_export_metadata_names_no_absolute_path(exported: Path) -> None:
 
     card = json.loads((exported / "model.json").read_text())
     assert not [s for s in strings(card) if s.startswith("/")]
+
+
+@pytest.mark.slow
+def test_export_without_usage_counts_is_refused_with_a_hint(tmp_path: Path, run_dir: Path, dataset: Path) -> None:
+    config = ExportConfig(
+        run=str(run_dir), out=str(tmp_path / "m"), catalogue=str(dataset / "symbols.json"), usage=str(tmp_path / "no")
+    )
+    with pytest.raises(ExportError, match="--no-usage-prior"):
+        export(config)
+    assert not (tmp_path / "m" / "model.onnx").exists()

@@ -10,7 +10,13 @@ import pytest
 from backend.render import render_point_arrays
 from training.synth import AugmentConfig, GlyphPictures, augment, templates_for
 from training.synth.augment import normalised, resample
-from training.synth.centerline import image_to_strokes, outline_filled_parts, simplify, trace_skeleton
+from training.synth.centerline import (
+    hatch_filled_parts,
+    image_to_strokes,
+    outline_filled_parts,
+    simplify,
+    trace_skeleton,
+)
 from training.synth.glyph_images import character_ink, polyline_ink, svg_ink, svg_with_pixel_size
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -63,6 +69,36 @@ def test_outline_filled_parts_hollows_a_solid_block() -> None:
     strokes = image_to_strokes(ink)
     span = np.ptp(np.concatenate(strokes), axis=0)
     assert (span > 30).all()  # the edge of the square, not the point a skeleton would shrink it to
+
+
+def test_hatch_filled_parts_sweeps_a_solid_block_row_by_row() -> None:
+    ink = np.zeros((60, 60), dtype=bool)
+    ink[10:50, 10:50] = True
+    (hatch,) = hatch_filled_parts(ink)
+    rows = np.unique(hatch[:, 1])
+    assert len(rows) >= 6 and rows.min() < 20 and rows.max() > 40  # covers the inside, top to bottom
+    assert (hatch[:, 0] > 10).all() and (hatch[:, 0] < 50).all()  # stays inside the edge band
+    # A zig-zag: consecutive rows are swept in opposite directions.
+    directions = np.sign(hatch[1::2, 0] - hatch[0::2, 0])
+    assert (directions[:-1] == -directions[1:]).all()
+
+
+def test_hatch_filled_parts_leaves_open_shapes_alone() -> None:
+    ring = np.zeros((60, 60), dtype=bool)
+    ring[10:50, 10:50] = True
+    ring[14:46, 14:46] = False
+    assert hatch_filled_parts(ring) == []
+    assert len(image_to_strokes(ring)) >= 1
+
+
+def test_image_to_strokes_filled_shape_renders_darker_than_its_outline() -> None:
+    solid = np.zeros((60, 60), dtype=bool)
+    solid[10:50, 10:50] = True
+    ring = solid.copy()
+    ring[14:46, 14:46] = False
+    solid_ink = render_point_arrays(image_to_strokes(solid)).sum()
+    ring_ink = render_point_arrays(image_to_strokes(ring)).sum()
+    assert solid_ink > 1.8 * ring_ink
 
 
 def test_trace_skeleton_puts_every_pixel_on_a_path() -> None:

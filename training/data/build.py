@@ -80,7 +80,9 @@ def build(config: DataConfig) -> dict[str, Any]:
     (staging / "heldout").mkdir()
 
     hershey = _hershey_templates(streams, label_map)
-    synthesis = SynthesisSettings(config.synthetic_per_class, config.seed, fonts, config.template_size, augment_config)
+    synthesis = SynthesisSettings(
+        config.synthetic_per_class, config.seed, fonts, config.template_size, config.fonts_per_class, augment_config
+    )
     jobs = [
         (index, dataclasses.replace(pictures_base[glyph], hershey=tuple(hershey.templates.get(glyph, ()))), synthesis)
         for index, glyph in enumerate(classes)

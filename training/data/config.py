@@ -7,13 +7,30 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-# Debian fonts (fonts-dejavu-core, fonts-dejavu-extra, fonts-stix; see training/README.md for licences) whose
-# letterforms serve as extra templates. Sans first: its even strokes are closest to a pen's.
+# Debian fonts whose letterforms serve as extra templates (packages and licences: training/README.md). The
+# order is the preference: even-stroked sans faces first (closest to a pen), then the math fonts of TeX (Latin
+# Modern, TeX Gyre, STIX, Asana, Noto Sans Math), then text faces with wide Greek and IPA coverage. A class takes
+# the first `fonts_per_class` that have its character; a missing font only removes its templates.
+_TEXMF = "/usr/share/texmf/fonts/opentype/public"
 DEFAULT_FONTS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansMath-Regular.ttf",
+    "/usr/share/fonts/opentype/freefont/FreeSans.otf",
+    "/usr/share/fonts/truetype/cmu/cmunss.ttf",
+    f"{_TEXMF}/lm-math/latinmodern-math.otf",
     "/usr/share/fonts/opentype/stix/STIXGeneral-Regular.otf",
+    f"{_TEXMF}/tex-gyre-math/texgyrepagella-math.otf",
+    "/usr/share/fonts/opentype/asana-math/Asana-Math.otf",
+    f"{_TEXMF}/tex-gyre-math/texgyretermes-math.otf",
     "/usr/share/fonts/truetype/dejavu/DejaVuMathTeXGyre.ttf",
     "/usr/share/fonts/opentype/stix-word/STIXMath-Regular.otf",
+    f"{_TEXMF}/tex-gyre-math/texgyreschola-math.otf",
+    f"{_TEXMF}/tex-gyre-math/texgyrebonum-math.otf",
+    "/usr/share/fonts/truetype/cmu/cmunrm.ttf",
+    "/usr/share/fonts/opentype/freefont/FreeSerif.otf",
+    "/usr/share/fonts/opentype/neohellenic/GFSNeohellenic.otf",
+    "/usr/share/fonts/opentype/junicode/JunicodeTwoBeta-Regular.otf",
+    "/usr/share/fonts/opentype/ebgaramond/EBGaramond12-Regular.otf",
 )
 
 
@@ -48,6 +65,9 @@ class DataConfig:
     # Side in pixels of the pictures traced into templates: detail enough for small parts, fast to skeletonise.
     template_size: int = 80
     fonts: tuple[str, ...] = DEFAULT_FONTS
+    # Fonts drawn per class: each is another letterform of the same symbol to start from (handwriting varies
+    # more than one typeface does); six cost about 0.3 s of tracing per class.
+    fonts_per_class: int = 6
     # Rebuild even when the content hash says nothing changed.
     force: bool = False
     progress: bool = True

@@ -23,6 +23,7 @@ class SynthesisSettings:
     seed: int
     fonts: tuple[str, ...]
     template_size: int
+    fonts_per_class: int = 6
     augment: AugmentConfig = AugmentConfig()
 
 
@@ -35,7 +36,7 @@ class SynthesisResult:
 
 
 def synthesise_class(class_index: int, pictures: GlyphPictures, settings: SynthesisSettings) -> SynthesisResult:
-    templates = templates_for(pictures, settings.fonts, settings.template_size)
+    templates = templates_for(pictures, settings.fonts, settings.template_size, settings.fonts_per_class)
     if not templates:
         return SynthesisResult(class_index, np.zeros((0, SIZE, SIZE), dtype=np.uint8), ())
     rng = np.random.default_rng([settings.seed, zlib.crc32(pictures.glyph.encode())])
