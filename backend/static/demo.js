@@ -143,7 +143,9 @@ async function predict() {
   document.body.dataset.requested = String(serial); // lets tests (and curious users) see what is shown
   if (inFlight) inFlight.abort(); // only the newest drawing matters
   inFlight = new AbortController();
-  const body = JSON.stringify({ strokes, k: TOP_K });
+  // Personal examples (static/personal.js, issue 12): ask for the blend's candidate pool and the embedding.
+  const personal = window.texsketchPersonal;
+  const body = JSON.stringify(personal ? { strokes, k: personal.pool, embedding: true } : { strokes, k: TOP_K });
   try {
     const response = await fetch("/predict", {
       method: "POST",
@@ -151,14 +153,15 @@ async function predict() {
       body,
       signal: inFlight.signal,
     });
-    const answer = await response.json();
+    let answer = await response.json();
     if (serial !== requestSerial) return;
     if (!response.ok) throw new Error(describeError(answer));
+    if (personal) answer = personal.personalize(answer, TOP_K, JSON.parse(body).strokes);
     setStatus("");
     showCandidates(answer.predictions);
     answered = {
       strokes: JSON.parse(body).strokes,
-      shown: answer.predictions.map((prediction) => prediction.id),
+      shown: answer.predictions.map((prediction) => prediction.id).filter((id) => !id.startsWith("personal:")),
       modelVersion: answer.model.version,
     };
     candidateList.dataset.answered = String(serial);
@@ -252,6 +255,7 @@ function showCandidates(predictions) {
     button.addEventListener("click", () => {
       copyCommand(prediction.command);
       sendFeedback(prediction.id);
+      window.texsketchPersonal?.picked(prediction, index); // a pick below the first is kept as a correction
     });
     const item = document.createElement("li");
     item.append(button);
@@ -286,7 +290,8 @@ shareSwitch.checked = localStorage.getItem(SHARE_KEY) === "on";
 shareSwitch.addEventListener("change", () => localStorage.setItem(SHARE_KEY, shareSwitch.checked ? "on" : "off"));
 
 async function sendFeedback(chosenId) {
-  if (!shareSwitch.checked || !answered) return;
+  // A personal symbol (static/personal.js) never leaves the browser, switch or not.
+  if (!shareSwitch.checked || !answered || chosenId.startsWith("personal:")) return;
   const sample = { ...answered, chosenId };
   const body = JSON.stringify({
     strokes: sample.strokes,

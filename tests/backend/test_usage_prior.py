@@ -112,3 +112,11 @@ def test_load_usage_committed_everyday_symbols_outrank_rare_look_alikes():
     assert counts["latex2e-OT1-_rightarrow"] > counts["stmaryrd-OT1-_Mapsfrom"]
     assert counts["latex2e-OT1-_sum"] > counts["latex2e-OT1-_Sigma"]
     assert counts["latex2e-OT1-_alpha"] > counts["amssymb-OT1-_varkappa"]
+
+
+def test_apply_prior_of_the_negated_prior_gives_back_the_scores(catalogue):
+    """prior_eval divides a baked-in prior out this way before trying other strengths."""
+    rng = np.random.default_rng(0)
+    scores = rng.dirichlet(np.ones(3), size=4).astype(np.float32)
+    prior = log_prior(["leq", "tri", "rare"], catalogue, USAGE, PriorConfig(strength=0.3))
+    assert apply_prior(apply_prior(scores, prior), -prior) == pytest.approx(scores, abs=1e-6)

@@ -8,6 +8,10 @@ the prior at each strength of `PriorEvalConfig.strengths` (backend/usage_prior.p
 current catalogue the way the server does (each group's best label). The chosen strength is the one with the best
 validation top-1 whose validation top-5 is not below the no-prior top-5, overall and for every source; the test
 split is reported for it, never used to choose.
+
+A model exported with the prior already in its graph (model.json `usage_prior`, training/export.py) has it
+divided out first (scores times exp(-prior) of the card's strength and smoothing, renormalised: exactly the
+scores without it, as long as models/usage.json is the one the export read), so every row means "this strength".
 """
 
 from __future__ import annotations
@@ -90,6 +94,11 @@ def measure(config: PriorEvalConfig) -> dict:
         name: load_split(config, catalogue, glyph_index, number, scorer)
         for name, number in (("validation", VALIDATION), ("test", TEST))
     }
+    baked = scorer.card.get("usage_prior")
+    if baked:
+        undo = -log_prior(scorer.labels, catalogue, usage, PriorConfig(baked["smoothing"], baked["strength"]))
+        for split in splits.values():
+            split.scores = apply_prior(split.scores, undo)
     table = []
     for strength in config.strengths:
         prior = log_prior(scorer.labels, catalogue, usage, PriorConfig(config.smoothing, strength))
