@@ -17,6 +17,10 @@ const queryInput = document.getElementById("query");
 const foundList = document.getElementById("found");
 const toast = document.getElementById("toast");
 const shareSwitch = document.getElementById("share");
+const unsureNote = document.getElementById("unsure");
+const noneOfThese = document.getElementById("none-of-these");
+const foundCount = document.getElementById("found-count");
+const moreButton = document.getElementById("more");
 const SHARE_KEY = "texsketch.shareFeedback";
 
 /** Strokes as the API takes them: [[[x, y, t], ...], ...], in CSS pixels, t in ms since the first point. */
@@ -126,6 +130,14 @@ document.addEventListener("keydown", (event) => {
     undo();
   } else if (event.key === "Escape") {
     clear();
+  } else if (/^[1-5]$/.test(event.key) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    // Keys 1-5 pick a candidate, as in the extension's panel (not while typing in a field).
+    if (event.target.closest && event.target.closest("input, textarea, select")) return;
+    const button = candidateList.querySelectorAll(".candidate")[Number(event.key) - 1];
+    if (button) {
+      event.preventDefault();
+      button.click();
+    }
   }
 });
 
@@ -159,6 +171,7 @@ async function predict() {
     if (personal) answer = personal.personalize(answer, TOP_K, JSON.parse(body).strokes);
     setStatus("");
     showCandidates(answer.predictions);
+    showCertainty(answer);
     answered = {
       strokes: JSON.parse(body).strokes,
       shown: answer.predictions.map((prediction) => prediction.id).filter((id) => !id.startsWith("personal:")),
@@ -208,16 +221,30 @@ function fallbackGlyph(symbol) {
   return glyph;
 }
 
-function metaLine(symbol) {
+/** The answer's own judgement (contracts section 4): "not sure" keeps the top-5 but says so and offers search. */
+function showCertainty(answer) {
+  const notSure = answer.not_sure === true;
+  unsureNote.hidden = !notSure;
+  candidateList.classList.toggle("not-sure", notSure);
+  candidateList.dataset.notSure = String(notSure);
+  if (typeof answer.confidence === "number") candidateList.dataset.confidence = answer.confidence.toFixed(3);
+}
+
+function metaLine(symbol, compact = false) {
   const meta = document.createElement("span");
   meta.className = "meta";
   const badges = [];
-  if (symbol.package) badges.push(["package", `\\usepackage{${symbol.package}}`]);
+  // Search rows name every package offering the command ("latex2e": none needed); answers name one.
+  const packages = Array.isArray(symbol.packages) ? symbol.packages : [symbol.package];
+  // Compact rows (search) name the package alone, in full; the title says how to load it.
+  for (const name of packages) if (name && name !== "latex2e") badges.push(["package", compact ? name : `\\usepackage{${name}}`, `\\usepackage{${name}}`]);
+  if (packages.length > 1 && packages.includes("latex2e")) badges.push(["package builtin", "or no package"]);
   badges.push(["mode", symbol.mode === "both" ? "math & text" : `${symbol.mode} mode`]);
-  for (const [kind, text] of badges) {
+  for (const [kind, text, title] of badges) {
     const badge = document.createElement("span");
     badge.className = `badge ${kind}`;
     badge.textContent = text;
+    if (title) badge.title = title;
     meta.append(badge);
   }
   return meta;
@@ -263,7 +290,17 @@ function showCandidates(predictions) {
   });
   candidateList.replaceChildren(...items);
   emptyNote.hidden = items.length > 0;
+  noneOfThese.hidden = items.length === 0;
+  if (items.length === 0) showCertainty({ not_sure: false });
 }
+
+// "None of these?": straight to the search box; with nothing typed yet it lists every symbol to browse.
+document.getElementById("search-instead").addEventListener("click", (event) => {
+  event.preventDefault();
+  queryInput.focus();
+  queryInput.scrollIntoView({ block: "start", behavior: "smooth" });
+  if (!queryInput.value.trim()) search({ browse: true });
+});
 
 async function copyCommand(command) {
   try {
@@ -320,30 +357,61 @@ async function sendFeedback(chosenId) {
 
 let searchTimer = 0;
 let searchSerial = 0;
+const SEARCH_PAGE = 24; // rows per "More"
+const SEARCH_MAX = 200; // the API's largest limit
+let searchLimit = SEARCH_PAGE;
+let browsing = false;
 
 queryInput.addEventListener("input", () => {
   clearTimeout(searchTimer);
+  searchLimit = SEARCH_PAGE;
+  browsing = false;
   searchTimer = setTimeout(search, 150);
 });
 
-async function search() {
+moreButton.addEventListener("click", () => {
+  searchLimit = Math.min(SEARCH_MAX, searchLimit + SEARCH_PAGE * 2);
+  search({ browse: browsing });
+});
+
+function showCount(shown, total) {
+  foundCount.hidden = false;
+  foundCount.dataset.shown = String(shown);
+  foundCount.dataset.total = String(total);
+  if (shown >= total) foundCount.textContent = `${total} ${total === 1 ? "symbol" : "symbols"}`;
+  else if (shown >= SEARCH_MAX) foundCount.textContent = `${shown} of ${total}: type more to narrow it down`;
+  else foundCount.textContent = `${shown} of ${total}`;
+  moreButton.hidden = shown >= total || shown >= SEARCH_MAX;
+  moreButton.textContent = `More (${Math.min(total, SEARCH_MAX) - shown} more)`;
+}
+
+async function search({ browse = false } = {}) {
   const query = queryInput.value.trim();
   const serial = ++searchSerial;
-  if (!query) {
+  browsing = browse && !query;
+  if (!query && !browsing) {
     foundList.replaceChildren();
+    foundCount.hidden = true;
+    moreButton.hidden = true;
     return;
   }
-  const response = await fetch(`/symbols?${new URLSearchParams({ q: query, limit: "24" })}`);
+  const response = await fetch(`/symbols?${new URLSearchParams({ q: query, limit: String(searchLimit) })}`);
   const answer = await response.json();
   if (serial !== searchSerial) return;
   if (!response.ok) {
     foundList.replaceChildren(Object.assign(document.createElement("li"), { textContent: describeError(answer) }));
+    foundCount.hidden = true;
+    moreButton.hidden = true;
     return;
   }
   if (answer.symbols.length === 0) {
     foundList.replaceChildren(Object.assign(document.createElement("li"), { className: "empty", textContent: "No symbol found." }));
+    foundCount.hidden = true;
+    moreButton.hidden = true;
     return;
   }
+  showCount(answer.symbols.length, typeof answer.total === "number" ? answer.total : answer.symbols.length);
+  foundList.dataset.query = query; // which search the list shows (tests wait for it)
   foundList.replaceChildren(
     ...answer.symbols.map((symbol) => {
       const button = document.createElement("button");
@@ -354,7 +422,12 @@ async function search() {
       const command = document.createElement("div");
       command.className = "command";
       command.textContent = symbol.command;
-      text.append(command, metaLine(symbol));
+      text.append(command, metaLine(symbol, true));
+      if (symbol.alias_of) {
+        const same = Object.assign(document.createElement("span"), { className: "badge" });
+        same.textContent = `same symbol as ${symbol.alias_of.command}`;
+        text.lastChild.append(same);
+      }
       button.append(previewBox(symbol), text);
       button.addEventListener("click", () => {
         copyCommand(symbol.command);
