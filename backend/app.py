@@ -13,15 +13,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from backend import openapi_limits
 from backend.batcher import InferenceBatcher
 from backend.body_limit import BodyLimitMiddleware
-from backend.errors import ApiError, api_error_handler
+from backend.content_type import JsonOnlyMiddleware
+from backend.errors import install_error_handlers
 from backend.feedback import routes as feedback
 from backend.feedback.service import open_feedback_service
 from backend.metrics import Metrics, MetricsMiddleware
 from backend.model_card import ModelLoadError
 from backend.recognizer import Recognizer
-from backend.routes import demo, health, metrics, predict, symbols
+from backend.routes import demo, docs, health, metrics, predict, symbols
 from backend.settings import Settings
 from backend.state import ServerState
 from backend.symbol_search import SymbolIndex
@@ -91,14 +93,20 @@ def create_app(settings: Settings | None = None, load_now: bool = False) -> Fast
         version=API_VERSION,
         summary="Draw a symbol, get its LaTeX command.",
         lifespan=lifespan,
+        # Served by routes.docs from local files instead of FastAPI's CDN pages: they work offline.
+        docs_url=None,
+        redoc_url=None,
     )
-    app.add_exception_handler(ApiError, api_error_handler)
+    install_error_handlers(app)
+    openapi_limits.install(app, settings.drawing_limits())
     app.include_router(predict.router)
     app.include_router(symbols.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(demo.router)
     app.include_router(feedback.router)
+    app.include_router(docs.router)
+    docs.mount_docs_assets(app)
     app.mount("/static", StaticFiles(directory=demo.STATIC_DIR), name="static")
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
@@ -111,6 +119,7 @@ def create_app(settings: Settings | None = None, load_now: bool = False) -> Fast
             allow_headers=["content-type", "idempotency-key"],
             max_age=600,
         )
+    app.add_middleware(JsonOnlyMiddleware, paths=("/predict", "/feedback"))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     # Outermost, so refused bodies (413) are counted too.
     app.add_middleware(MetricsMiddleware, metrics=request_metrics)

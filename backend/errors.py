@@ -46,3 +46,34 @@ def field_to_loc(field: str) -> Location:
     """`strokes[2][5][0]` (a `DrawingError` field) -> `["body", "strokes", 2, 5, 0]`."""
     name, _, rest = field.partition("[")
     return ["body", name, *(int(index) for index in _INDEX.findall("[" + rest if rest else ""))]
+
+
+def install_error_handlers(app: Any) -> None:
+    """Every error in one shape, `{"detail": [{"loc", "msg", "type"}]}`: ours, FastAPI's validation errors and
+    Starlette's own 404 / 405 (which would otherwise answer `{"detail": "Not Found"}`)."""
+    from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException
+
+    app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(HTTPException, _http_error_handler)
+    app.add_exception_handler(RequestValidationError, _validation_error_handler)
+
+
+async def _http_error_handler(request: Request, error: Any) -> Response:
+    status = error.status_code
+    if status == 405:
+        allowed = (error.headers or {}).get("Allow", "")
+        loc: Location = ["method"]
+        msg = f"{request.method} is not allowed on {request.url.path}" + (f"; use {allowed}" if allowed else "")
+        kind = "method_not_allowed"
+    elif status == 404:
+        loc, msg, kind = ["path"], f"nothing is served at {request.url.path}", "not_found"
+    else:
+        loc, msg, kind = [], str(error.detail), "http_error"
+    return error_response(status, loc, msg, kind, headers=dict(error.headers or {}))
+
+
+async def _validation_error_handler(request: Request, error: Any) -> Response:
+    # FastAPI's items also echo the input back (`input`, `ctx`); keep the three fields every error has.
+    items = [{"loc": list(item["loc"]), "msg": item["msg"], "type": item["type"]} for item in error.errors()]
+    return Response(orjson.dumps({"detail": items}), status_code=422, media_type="application/json")

@@ -72,6 +72,8 @@ def parse_predict_request(body: bytes, limits: DrawingLimits) -> ParsedPredict:
                 422, ["body", key], "is not a field of the request (expected strokes, k, embedding)", "extra_forbidden"
             )
     k = data.get("k", DEFAULT_K)
+    if isinstance(k, float) and k.is_integer() and 1 <= k <= MAX_K:
+        k = int(k)  # JSON Schema's "integer" includes 5.0, as the OpenAPI document promises
     if isinstance(k, bool) or not isinstance(k, int):
         raise ApiError(422, ["body", "k"], "must be an integer", "int_type")
     if not 1 <= k <= MAX_K:

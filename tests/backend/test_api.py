@@ -125,7 +125,7 @@ def test_predict_rejects_streamed_body_over_the_byte_limit_with_413(client):
         for _ in range(2000):
             yield b"[1, 2]," * 50
 
-    error = error_of(client.post("/predict", content=chunks()), 413)
+    error = error_of(client.post("/predict", content=chunks(), headers={"content-type": "application/json"}), 413)
     assert "longer than the limit" in error.msg
 
 

@@ -14,6 +14,7 @@ from tests.backend.prometheus_text import sample_value
 
 # Clean drawings a writer would make (y grows down), with the command the shipped model must rank top-5.
 PLUS = [[[0, 50], [100, 50]], [[50, 0], [50, 100]]]
+JSON = {"content-type": "application/json"}
 EQUALS = [[[0, 30], [100, 30]], [[0, 70], [100, 70]]]
 MINUS_BIG_ARROW = [[[0, 50], [100, 50]], [[80, 35], [100, 50], [80, 65]]]
 
@@ -62,19 +63,21 @@ def test_http_chunked_oversized_body_is_refused(fixture_server):
         for _ in range(400):
             yield b"[1, 2]," * 500
 
-    response = httpx.post(f"{fixture_server.url}/predict", content=chunks(), timeout=10)
+    response = httpx.post(f"{fixture_server.url}/predict", content=chunks(), timeout=10, headers=JSON)
     assert response.status_code == 413
     assert response.json()["detail"][0]["loc"] == ["body"]
 
 
 def test_http_malformed_json_is_422(fixture_server):
-    response = httpx.post(f"{fixture_server.url}/predict", content=b'{"strokes": [[[1, 2]]', timeout=10)
+    response = httpx.post(f"{fixture_server.url}/predict", content=b'{"strokes": [[[1, 2]]', timeout=10, headers=JSON)
     assert response.status_code == 422
     assert response.json()["detail"][0]["type"] == "json_invalid"
 
 
 def test_http_python_nan_is_422_naming_it(fixture_server):
-    response = httpx.post(f"{fixture_server.url}/predict", content=b'{"strokes": [[[NaN, 2]]]}', timeout=10)
+    response = httpx.post(
+        f"{fixture_server.url}/predict", content=b'{"strokes": [[[NaN, 2]]]}', timeout=10, headers=JSON
+    )
     assert response.status_code == 422
     assert "NaN" in response.json()["detail"][0]["msg"]
 

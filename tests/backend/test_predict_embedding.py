@@ -58,7 +58,11 @@ def test_predict_without_the_flag_has_no_embedding_and_the_same_predictions(clie
 
 @pytest.mark.parametrize("value", ["yes", 1, None, [True]])
 def test_predict_embedding_not_a_boolean_is_refused_naming_the_field(client, value):
-    response = client.post("/predict", content=json.dumps({"strokes": PLUS, "embedding": value}))
+    response = client.post(
+        "/predict",
+        content=json.dumps({"strokes": PLUS, "embedding": value}),
+        headers={"content-type": "application/json"},
+    )
     assert response.status_code == 422
     detail = ErrorResponse.model_validate(response.json()).detail[0]
     assert detail.loc == ["body", "embedding"]

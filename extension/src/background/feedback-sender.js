@@ -54,6 +54,8 @@ export class FeedbackSender {
       return this.#skip(`settings could not be read: ${error.message}`);
     }
     if (settings.sendFeedback !== true) return { sent: false, reason: 'switched off' };
+    // A personal symbol (issue 12) is the user's own: it never leaves the browser, switch or not.
+    if (pick.chosenId.startsWith('personal:')) return { sent: false, reason: 'a personal symbol stays in the browser' };
     // Offline mode promises that nothing leaves the browser. Server and auto modes send to the configured
     // server, also after an offline fallback (the label is as good; model_version says which model answered).
     if (settings.mode === 'offline') return { sent: false, reason: 'offline mode: nothing leaves the browser' };
@@ -68,7 +70,7 @@ export class FeedbackSender {
     const body = JSON.stringify({
       strokes: pick.strokes,
       chosen_id: pick.chosenId,
-      shown: pick.shown,
+      shown: pick.shown.filter((id) => !id.startsWith('personal:')),
       model_version: pick.modelVersion,
       client: this.client,
     });
