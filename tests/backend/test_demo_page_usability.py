@@ -1,0 +1,53 @@
+"""The demo page in real headless Chromium with the shipped model, on what issue 13 found a new user trips over:
+a scribble is answered "not sure" with a way to search, keys 1-5 copy, previews keep their true relative size,
+search shows its count, and on a 390 x 844 phone the first three candidates are on screen after drawing."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from tests.backend.live_server import NO_SHIPPED_MODEL, REPO_ROOT, SHIPPED_MODEL_DIR, live_server, shipped_model_present
+
+SCRIPT = REPO_ROOT / "tests" / "backend" / "demo_page_usability.mjs"
+PLAYWRIGHT = REPO_ROOT / "extension" / "node_modules" / "playwright-core"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed (make system-deps)"),
+    pytest.mark.skipif(not PLAYWRIGHT.is_dir(), reason="playwright-core is not installed (npm ci in extension/)"),
+    pytest.mark.skipif(not shipped_model_present(), reason=NO_SHIPPED_MODEL),
+]
+
+
+def drive(scenario, screenshot, tmp_path):
+    env = {"TEXSKETCH_DATABASE_URL": f"sqlite:///{tmp_path / 'feedback.sqlite3'}"}
+    with live_server(SHIPPED_MODEL_DIR, env=env) as server:
+        result = subprocess.run(
+            ["node", str(SCRIPT), server.url, scenario, str(screenshot)], capture_output=True, text=True, timeout=180
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_demo_page_scribble_not_sure_keys_true_sizes_and_search_count_shipped_model(tmp_path):
+    report = drive("desktop", tmp_path / "demo.png", tmp_path)
+    assert report["ok"]
+    assert report["scribble"]["notSure"] == "true" and report["scribble"]["candidates"] == 5
+    assert report["scribble"]["note"] == "Not sure: draw it again or search."
+    assert report["keysCopied"]
+    assert report["commands"][0] == "+"
+    assert report["arrowCount"].startswith("24 of ")
+    assert report["sizes"]["sum"]["ink"] > report["sizes"]["Sigma"]["ink"]
+    assert report["sizes"]["bullet"]["ink"] > report["sizes"]["period"]["ink"]
+    assert (tmp_path / "demo-not-sure.png").stat().st_size > 10_000
+
+
+def test_demo_page_phone_first_three_candidates_on_screen_after_drawing_shipped_model(tmp_path):
+    report = drive("phone", tmp_path / "phone.png", tmp_path)
+    assert report["ok"]
+    assert report["scrollY"] == 0
+    assert max(report["bottoms"][:3]) <= report["viewportHeight"] == 844
+    assert report["keyboardTipShown"] is False
