@@ -57,8 +57,8 @@ test-extension: system-deps $(VENV)/.test extension/node_modules/.installed
 	cd extension && node --test test/
 
 lint: $(VENV)/.test
-	$(VENV)/bin/ruff check backend training tests
-	$(VENV)/bin/ruff format --check backend training tests
+	$(VENV)/bin/ruff check backend bench training tests
+	$(VENV)/bin/ruff format --check backend bench training tests
 
 # --- data and models ----------------------------------------------------------------------------
 golden: $(VENV)/.test
