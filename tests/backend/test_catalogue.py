@@ -268,3 +268,11 @@ def test_load_catalogue_committed_latex_aliases_join_their_targets_group(catalog
         assert symbol.glyph != symbol.id  # the everyday command it aliases answers for the group
         assert symbol.unicode == by_command[target].unicode and symbol.math and not symbol.text, alias
     assert by_command["\\implies"].package == "amsmath" and by_command["\\to"].package is None
+
+
+def test_load_catalogue_committed_representatives_are_the_everyday_commands(catalogue):
+    by_command = {s.command: s for s in catalogue.symbols}
+    assert catalogue.by_id[by_command["\\ldotp"].glyph].command == "."
+    assert catalogue.by_id[by_command["\\surd"].glyph].command == "\\sqrt{}"
+    assert catalogue.by_id[by_command["\\mathds{R}"].glyph].command == "\\mathbb{R}"
+    assert catalogue.by_id[by_command["\\to"].glyph].command == "\\rightarrow"

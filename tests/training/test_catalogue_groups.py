@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from training.catalogue.groups import DistinctLook, LookAlike, Member, glyph_groups, merge_lookalikes, search_names
+from training.catalogue.groups import (
+    DistinctLook,
+    LookAlike,
+    Member,
+    choose_representative,
+    glyph_groups,
+    merge_lookalikes,
+    search_names,
+)
 
 
 def member(symbol_id, command, package=None, math=True, unicode="≤", source="detexify", fontenc="OT1"):
@@ -79,3 +87,19 @@ def test_merge_lookalikes_unknown_commands_and_no_sets_change_nothing():
     glyph = glyph_groups(members, [])
     assert merge_lookalikes(members, glyph, [LookAlike(("\\nosuch", "\\leq"), "absent")]) == glyph
     assert merge_lookalikes(members, glyph, []) == glyph
+
+
+def test_choose_representative_clearly_more_used_peer_wins():
+    group = [member("ldotp", "\\ldotp", unicode="."), member("dot", ".", unicode=".", source="crohme")]
+    assert choose_representative(group).id == "ldotp"  # the rank alone: Detexify before the extras
+    assert choose_representative(group, {".": 218, "\\ldotp": 2}).id == "dot"
+
+
+def test_choose_representative_ignores_small_differences_aliases_and_heavier_packages():
+    dots = [member("dots", "\\dots", unicode="…"), member("ldots", "\\ldots", unicode="…")]
+    assert choose_representative(dots, {"\\ldots": 182, "\\dots": 156}).id == "dots"  # not twice as many
+    assert choose_representative(dots, {"\\ldots": 4, "\\dots": 0}).id == "dots"  # too few files to tell
+    square = [member("sq", "\\square", "amssymb", unicode="□"), member("box", "\\Box", "amssymb", source="alias")]
+    assert choose_representative(square, {"\\Box": 100, "\\square": 1}).id == "sq"  # aliases never win by usage
+    degree = [member("td", "\\textdegree", math=False), member("deg", "\\degree", "gensymb")]
+    assert choose_representative(degree, {"\\degree": 31, "\\textdegree": 1}).id == "td"  # no package needed

@@ -21,6 +21,7 @@ def models(tmp_path: Path) -> Path:
     copy = tmp_path / "models"
     shutil.copytree(MODELS / "previews", copy / "previews")
     shutil.copyfile(MODELS / "symbols.json", copy / "symbols.json")
+    shutil.copyfile(MODELS / "usage.json", copy / "usage.json")  # representatives follow usage
     return copy
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,7 +173,7 @@ def build_entries(config: CatalogueConfig, probe: Probe | None) -> tuple[list[di
     entries += with_previews(
         alias_entries(entries, load_aliases(config.aliases), lambda e: representative_rank(member_of(e)))
     )
-    glyphs = assign_glyphs(entries, overrides)
+    glyphs = assign_glyphs(entries, overrides, usage_files(config.models_dir))
 
     report.symbols = len(entries)
     for entry in entries:
@@ -180,6 +181,14 @@ def build_entries(config: CatalogueConfig, probe: Probe | None) -> tuple[list[di
     report.groups = len(set(glyphs.values()))
     report.without_unicode = [e["id"] for e in entries if e["unicode"] is None]
     return entries, report
+
+
+def usage_files(models_dir: Path) -> dict[str, int] | None:
+    """Files per command from `models_dir/usage.json` (`--usage`), None before the first count."""
+    from backend.usage_prior import optional_usage
+
+    usage = optional_usage(models_dir / "usage.json")
+    return usage.files if usage is not None else None
 
 
 def member_of(entry: dict) -> Member:
@@ -199,13 +208,14 @@ def with_previews(entries: list[dict]) -> list[dict]:
     return [{**entry, "preview": preview_path(entry["id"])} for entry in entries]
 
 
-def assign_glyphs(entries: list[dict], overrides: dict) -> dict[str, str]:
+def assign_glyphs(entries: list[dict], overrides: dict, usage: Mapping[str, int] | None = None) -> dict[str, str]:
     """Set every entry's `glyph`: one group per character and look (`glyph_groups`), then look-alike sets
-    merged and each alias put into its target's group (`merge_lookalikes`); returns id -> representative id."""
+    merged and each alias put into its target's group, representatives chosen by rank and `usage` (files per
+    command, models/usage.json) (`merge_lookalikes`); returns id -> representative id."""
     members = [member_of(entry) for entry in entries]
     glyphs = glyph_groups(members, distinct_looks(overrides))
     joined = [(entry["id"], entry["alias_of"]) for entry in entries if "alias_of" in entry]
-    glyphs = merge_lookalikes(members, glyphs, lookalikes(overrides), joined)
+    glyphs = merge_lookalikes(members, glyphs, lookalikes(overrides), joined, usage)
     for entry in entries:
         entry["glyph"] = glyphs[entry["id"]]
     return glyphs

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 PACKAGE_RANK = {None: 0, "amsmath": 1, "amssymb": 1, "unicode-math": 3}
@@ -78,6 +78,28 @@ def representative_rank(member: Member) -> tuple:
     )
 
 
+# A more used member replaces the rank's choice only when clearly more used: in at least this many files of
+# the usage corpus and at least twice as many as the rank's choice (a file or two is noise).
+USAGE_MIN_FILES = 5
+USAGE_FACTOR = 2
+
+
+def choose_representative(group: Sequence[Member], usage: Mapping[str, int] | None = None) -> Member:
+    """The best member by `representative_rank`, unless a peer of it (same package class, mode and encoding, not
+    an alias) is clearly more used (`models/usage.json` file counts): `.` over `\\ldotp`, `\\sqrt{}` over `\\surd`."""
+    ranked = min(group, key=representative_rank)
+    if not usage:
+        return ranked
+    peers = [ranked] + [
+        m for m in group if m.source != "alias" and representative_rank(m)[:3] == representative_rank(ranked)[:3]
+    ]
+    best = min(peers, key=lambda m: (-usage.get(m.command, 0), representative_rank(m)))
+    files = usage.get(best.command, 0)
+    if files >= USAGE_MIN_FILES and files >= USAGE_FACTOR * usage.get(ranked.command, 0):
+        return best
+    return ranked
+
+
 def look_of(command: str, looks: Sequence[DistinctLook]) -> str:
     for look in looks:
         if re.fullmatch(look.pattern, command):
@@ -102,11 +124,15 @@ def glyph_groups(members: Sequence[Member], looks: Sequence[DistinctLook]) -> di
 
 
 def merge_lookalikes(
-    members: Sequence[Member], glyph: dict[str, str], sets: Sequence[LookAlike], joined: Sequence[tuple[str, str]] = ()
+    members: Sequence[Member],
+    glyph: dict[str, str],
+    sets: Sequence[LookAlike],
+    joined: Sequence[tuple[str, str]] = (),
+    usage: Mapping[str, int] | None = None,
 ) -> dict[str, str]:
     """`glyph` (id -> representative id) with the groups of each look-alike set merged, and each `(id, other id)`
-    of `joined` put into one group (an alias and its target). The merged group's representative is the best
-    member by `representative_rank`, or the best member with the set's `prefer` command."""
+    of `joined` put into one group (an alias and its target). Every group's representative is then chosen anew:
+    the best member with its set's `prefer` command, else `choose_representative` (rank, then usage)."""
     parent = {representative: representative for representative in set(glyph.values())}
 
     def root(representative: str) -> str:
@@ -137,7 +163,9 @@ def merge_lookalikes(
     representative_of: dict[str, str] = {}
     for key, group in merged.items():
         wanted = [m for m in preferred if root(glyph[m.id]) == key]
-        representative_of[key] = min(wanted or group, key=representative_rank).id
+        representative_of[key] = (
+            min(wanted, key=representative_rank).id if wanted else choose_representative(group, usage).id
+        )
     return {member.id: representative_of[root(glyph[member.id])] for member in members}
 
 

@@ -20,6 +20,7 @@ from training.catalogue.build import (
     assign_glyphs,
     member_of,
     update_lookalike_readme,
+    usage_files,
     with_previews,
     write_catalogue,
 )
@@ -75,7 +76,7 @@ def regroup_catalogue(config: RegroupConfig) -> RegroupReport:
         if stale["id"] not in kept:
             (config.models_dir / stale["preview"]).unlink(missing_ok=True)
     entries = base + aliases
-    glyphs = assign_glyphs(entries, load_overrides(config.overrides))
+    glyphs = assign_glyphs(entries, load_overrides(config.overrides), usage_files(config.models_dir))
     write_catalogue(entries, path)
     report = RegroupReport(len(entries), len(set(glyphs.values())), len(aliases), copied)
     if config.readme is not None:
