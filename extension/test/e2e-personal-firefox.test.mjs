@@ -1,0 +1,126 @@
+// Personal examples (issue 12) end to end in real Firefox ESR (puppeteer-core over WebDriver BiDi, the built
+// extension as a temporary add-on) on the Overleaf-like page, against the real server behind a request-recording
+// proxy: a correction from place 3 answers first next time, a personal symbol taught with three drawings inserts
+// its snippet (also in offline mode), nothing personal reaches the server with feedback off. The options page
+// (export/import) cannot be opened over BiDi; its round trip runs in e2e-personal-chromium.test.mjs.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer from 'puppeteer-core';
+import { buildUnpacked } from '../build.mjs';
+import { backendMissing, startBackend } from './support/backend.mjs';
+import { modelsWithEmbedding } from './support/embedding-models.mjs';
+import { startPageServer } from './support/page-server.mjs';
+import { clickInPanel, panelState, waitForEditor, waitForPanel } from './support/panel-driver.mjs';
+import {
+  assertNothingPersonalSent,
+  correctionAnswersFirstNextTime,
+  personalSymbolAfterThreeDrawings,
+  SNIPPET,
+  TAUGHT,
+} from './support/personal-scenario.mjs';
+import { drawFixture, openPanel } from './support/scenario.mjs';
+import { startRecordingProxy } from './support/recording-proxy.mjs';
+import { startAll } from './support/start-all.mjs';
+
+const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+const skip = backendMissing() ?? false;
+
+let models;
+let root;
+let pageServer;
+let backend;
+let proxy;
+let browser;
+let page;
+
+const session = {
+  get page() {
+    return page;
+  },
+  async togglePanel() {
+    await page.keyboard.down('Alt');
+    await page.keyboard.down('Shift');
+    await page.keyboard.press('KeyD');
+    await page.keyboard.up('Shift');
+    await page.keyboard.up('Alt');
+  },
+};
+
+// The panel's own settings (same storage as the options page, which BiDi cannot open).
+async function setOptions({ mode, serverUrl }) {
+  await openPanel(session);
+  if (!(await panelState(page)).settingsOpen) await clickInPanel(page, '.settings-toggle');
+  await waitForPanel(page, (s) => s.settingsOpen, 'the settings form');
+  await page.evaluate(
+    ({ mode, serverUrl }) => {
+      const form = document.querySelector('#texsketch-panel-host').shadowRoot.querySelector('.settings');
+      form.mode.value = mode;
+      if (serverUrl) form.serverUrl.value = serverUrl;
+      form.dispatchEvent(new Event('change'));
+    },
+    { mode, serverUrl: serverUrl ?? null },
+  );
+  await waitForPanel(page, (s) => s.settingsNote === 'Saved.', 'the settings to be saved');
+  await clickInPanel(page, '.settings-toggle');
+}
+
+before(async () => {
+  if (skip) return;
+  models = modelsWithEmbedding();
+  root = mkdtempSync(join(tmpdir(), 'texsketch-personal-firefox-'));
+  await startAll(
+    {
+      build: buildUnpacked({ outDir: join(root, 'extension'), modelsDir: models.dir, browser: 'firefox' }),
+      pageServer: startPageServer(),
+      backend: startBackend({ modelDir: models.dir }),
+    },
+    (name, value) => {
+      if (name === 'pageServer') pageServer = value;
+      else if (name === 'backend') backend = value;
+    },
+  );
+  proxy = await startRecordingProxy(backend.url);
+  browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    protocolTimeout: 30_000,
+    defaultViewport: { width: 1100, height: 760 },
+  });
+  await browser.installExtension(join(root, 'extension'));
+  page = await browser.newPage();
+  await page.goto(pageServer.projectUrl);
+  await waitForEditor(page);
+  await setOptions({ mode: 'server', serverUrl: proxy.url });
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.all([backend?.stop(), pageServer?.close(), proxy?.close()]);
+  if (root) rmSync(root, { recursive: true, force: true });
+  models?.remove();
+});
+
+test('firefox_personal_correction_from_place_3_answers_first_next_time', { skip }, async () => {
+  await correctionAnswersFirstNextTime(session);
+});
+
+test('firefox_personal_symbol_after_three_drawings_inserts_its_snippet', { skip }, async () => {
+  await personalSymbolAfterThreeDrawings(session);
+});
+
+test('firefox_personal_offline_mode_ranks_the_same_way', { skip }, async () => {
+  await setOptions({ mode: 'offline' });
+  await openPanel(session);
+  const shown = await drawFixture(page, TAUGHT);
+  assert.equal(shown.answeredBy, 'offline');
+  assert.equal(shown.candidates[0].command, SNIPPET, 'the personal symbol is first offline too');
+  await setOptions({ mode: 'server' });
+});
+
+test('firefox_personal_nothing_personal_reaches_the_server_with_feedback_off', { skip }, () => {
+  assertNothingPersonalSent(proxy.log);
+});
