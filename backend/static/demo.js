@@ -444,6 +444,11 @@ async function search({ browse = false } = {}) {
 
 window.addEventListener("resize", resizeCanvas);
 resizeCanvas();
+// The extension's "None of these?" opens /#search: straight to the search box, every symbol listed to browse.
+if (location.hash === "#search") {
+  queryInput.focus();
+  search({ browse: true });
+}
 fetch("/health")
   .then((response) => response.json())
   .then((health) => (document.getElementById("model").textContent = `model ${health.model.version}`))

@@ -31,13 +31,16 @@ canvas { display: block; box-sizing: border-box; width: 100%; height: 190px; bor
 .status { min-height: 17px; font-size: 12px; color: #4b5563; }
 .status[data-kind="error"] { color: #b42318; }
 .status[data-kind="notice"] { color: #8a5a00; }
+.unsure { margin: 3px 0 2px; padding: 4px 7px; border-radius: 6px; background: #fff4e5; color: #8a4b00; border: 1px solid #f3c98b;
+  font-size: 12px; font-weight: 600; }
+.unsure a { color: #1e3f8a; font-weight: 400; margin-left: 4px; }
 ol { list-style: none; margin: 4px 0 0; padding: 0; min-height: 214px; }
 li + li { margin-top: 3px; }
 .candidate { display: grid; grid-template-columns: 18px 44px 1fr auto; align-items: center; gap: 8px; width: 100%;
   text-align: left; padding: 3px 6px; background: #fff; }
 .candidate:hover, .candidate:focus-visible { background: #eef6ec; border-color: #138a07; }
 kbd { font: 11px ui-monospace, monospace; color: #6b7280; border: 1px solid #d0d7de; border-radius: 4px; text-align: center; padding: 0 3px; }
-.preview { width: 44px; height: 32px; object-fit: contain; }
+.preview { width: 42px; height: 35px; } /* every preview is one 18 x 15 pt frame: true relative sizes */
 .glyph { width: 44px; text-align: center; font-size: 22px; }
 .command { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .meta { font-size: 11px; color: #6b7280; text-align: right; white-space: nowrap; }

@@ -29,6 +29,8 @@ const PANEL_MARKUP = `
           <button class="clear" title="Clear (Delete)">Clear</button>
           <button class="teach-toggle" title="Teach a symbol of your own: draw it 3 times">Teach…</button><span class="keys">1-5 insert · Esc close</span></div>
         <div class="status" role="status">Draw a symbol.</div>
+        <div class="unsure" hidden>Not sure: draw it again or search.
+          <a class="none-of-these" target="_blank" rel="noopener noreferrer">None of these?</a></div>
         <ol class="candidates"></ol>
         <div class="package-hint" hidden><div class="hint-text"></div>
           <button class="add-package"></button><button class="dismiss-hint">Dismiss</button></div>
@@ -122,6 +124,8 @@ export class Panel {
     this.canvas = $('canvas');
     this.answeredBy = $('.answered-by');
     this.status = $('.status');
+    this.unsure = $('.unsure'); // the answer's "not sure" (contracts section 4), with a way to search instead
+    this.noneOfThese = $('.none-of-these');
     this.list = $('.candidates');
     this.hint = $('.package-hint');
     $('.close').addEventListener('click', () => this.close());
@@ -390,6 +394,7 @@ export class Panel {
     else this.#setStatus(`Recognized by the ${answer.answeredBy === 'server' ? 'server' : 'offline model'}.`);
     this.root.dataset.state = 'ready';
     this.root.dataset.answers = String(Number(this.root.dataset.answers ?? 0) + 1);
+    this.#showCertainty(answer);
     // Pen-up to candidates on screen, for answers to the drawing as it was at pen-up (the README's numbers).
     if (this.penUpAt !== null && sentAt >= this.penUpAt) {
       this.root.dataset.latencyMs = String(Math.round(performance.now() - this.penUpAt));
@@ -397,7 +402,20 @@ export class Panel {
     }
   }
 
+  // "Not sure" keeps the candidates but says so; "None of these?" opens the server's search (demo page).
+  #showCertainty(answer) {
+    const notSure = answer?.not_sure === true;
+    this.unsure.hidden = !notSure;
+    this.root.dataset.notSure = String(notSure);
+    if (!notSure) return;
+    this.settings
+      .load()
+      .then(({ serverUrl }) => (this.noneOfThese.href = `${serverUrl}/#search`))
+      .catch(() => {});
+  }
+
   #showError(error) {
+    this.#showCertainty(null);
     this.predictions = [];
     this.list.replaceChildren();
     this.answeredBy.textContent = 'none';
@@ -411,6 +429,7 @@ export class Panel {
   }
 
   #showEmpty() {
+    this.#showCertainty(null);
     this.predictions = [];
     this.drawingId = newDrawingId(); // the next stroke starts a new drawing
     this.list.replaceChildren();
