@@ -202,3 +202,25 @@ test('personal_embedding_encoding_is_exact_float32', () => {
   const values = [0.1, -0.25, 1 / 3, 0, -0];
   assert.deepEqual([...decodeEmbedding(encodeEmbedding(values))], [...new Float32Array(values)]);
 });
+
+test('personal_symbol_picks_are_never_sent_as_feedback_even_when_switched_on', async () => {
+  const { FeedbackSender } = await import('../src/background/feedback-sender.js');
+  const sent = [];
+  const sender = new FeedbackSender({
+    settings: async () => ({ sendFeedback: true, mode: 'server', serverUrl: 'http://127.0.0.1:9' }),
+    client: 'extension/test',
+    fetchImpl: async (url, init) => {
+      sent.push(JSON.parse(init.body));
+      return new Response(JSON.stringify({ id: 1 }), { status: 201 });
+    },
+    log: () => {},
+  });
+  const strokes = [[[0, 0], [1, 1]]];
+  const personal = personalSymbolId('\\R');
+  const mine = await sender.send({ drawingId: 'a', strokes, chosenId: personal, shown: [personal, 'x'], modelVersion: 'v' });
+  assert.deepEqual(mine, { sent: false, reason: 'a personal symbol stays in the browser' });
+  const other = await sender.send({ drawingId: 'b', strokes, chosenId: 'x', shown: [personal, 'x', 'y'], modelVersion: 'v' });
+  assert.equal(other.sent, true);
+  assert.equal(sent.length, 1);
+  assert.deepEqual(sent[0].shown, ['x', 'y'], 'a personal candidate is left out of the shown list');
+});
