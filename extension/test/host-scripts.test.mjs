@@ -24,6 +24,9 @@ function browserWith(grantedPatterns, registered = []) {
 test('scriptsFor_registers_main_world_and_panel_on_project_pages', () => {
   const [main, panel] = scriptsFor(['https://latex.example.org', 'http://localhost:8080']);
   assert.deepEqual(main.matches, ['https://latex.example.org/project/*', 'http://localhost/project/*']);
+  // The PDF-only window has no editor (issue 10): neither script runs there.
+  assert.deepEqual(main.excludeMatches, ['https://latex.example.org/project/*/detached*', 'http://localhost/project/*/detached*']);
+  assert.deepEqual(panel.excludeMatches, main.excludeMatches);
   assert.equal(main.world, 'MAIN');
   assert.equal(main.runAt, 'document_start');
   assert.deepEqual(panel.js, ['content.js']);

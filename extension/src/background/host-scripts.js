@@ -7,9 +7,12 @@ const PREFIX = 'texsketch-host-';
 export function scriptsFor(origins) {
   const matches = origins.map(projectPagePattern);
   if (matches.length === 0) return [];
+  // Overleaf's PDF-only window (/project/<id>/detached) has no editor: no panel there, as in the manifest.
+  const excludeMatches = matches.map((pattern) => `${pattern}/detached*`);
+  const common = { matches, excludeMatches, persistAcrossSessions: true };
   return [
-    { id: `${PREFIX}main`, matches, js: ['main-world.js'], runAt: 'document_start', world: 'MAIN', persistAcrossSessions: true },
-    { id: `${PREFIX}panel`, matches, js: ['content.js'], runAt: 'document_idle', persistAcrossSessions: true },
+    { id: `${PREFIX}main`, ...common, js: ['main-world.js'], runAt: 'document_start', world: 'MAIN' },
+    { id: `${PREFIX}panel`, ...common, js: ['content.js'], runAt: 'document_idle' },
   ];
 }
 

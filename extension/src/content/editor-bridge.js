@@ -1,7 +1,9 @@
 // The isolated content script's side of the MAIN-world protocol: request/response over window.postMessage,
 // with a timeout so a page without our MAIN-world script (blocked, or an old Firefox) still gets a last-resort
-// insertion through Overleaf's `editor:insert-symbol` event.
-import { ACTIONS, FROM_MAIN, TO_MAIN } from '../shared/bridge-protocol.js';
+// insertion through Overleaf's `editor:insert-symbol` event, after the same page checks the MAIN world makes
+// (read-only, hidden, absent: the DOM is shared by both worlds).
+import { ACTIONS, FROM_MAIN, STRATEGIES, TO_MAIN } from '../shared/bridge-protocol.js';
+import { EditorRefusal, mainEditorElement, refusalFor } from '../shared/overleaf-page.js';
 
 export class EditorBridge {
   constructor(win = window, { timeoutMs = 1000 } = {}) {
@@ -15,6 +17,7 @@ export class EditorBridge {
       if (!waiter) return;
       this.pending.delete(event.data.id);
       if (event.data.ok) waiter.resolve(event.data.result);
+      else if (event.data.code) waiter.reject(new EditorRefusal(event.data.code));
       else waiter.reject(new Error(event.data.error));
     });
   }
@@ -34,14 +37,19 @@ export class EditorBridge {
     });
   }
 
-  /** Insert text at the cursor; resolves to the strategy that did it. */
+  /**
+   * Insert text at the cursor; resolves to the strategy that did it (shared/bridge-protocol.js STRATEGIES).
+   * Rejects with an EditorRefusal (`code`: read-only, hidden, no-editor) when the editor must not take it.
+   */
   async insert(text) {
     try {
       return (await this.call(ACTIONS.INSERT, { text })).strategy;
     } catch (error) {
       if (!(error instanceof BridgeTimeout)) throw error;
+      const refusal = refusalFor(mainEditorElement(this.win.document));
+      if (refusal) throw new EditorRefusal(refusal);
       this.#dispatchInsertSymbol(text);
-      return 'insert-symbol-event (isolated)';
+      return STRATEGIES.ISOLATED_INSERT_SYMBOL;
     }
   }
 

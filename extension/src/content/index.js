@@ -9,6 +9,7 @@ import {
   WARM_UP,
 } from '../shared/messages.js';
 import { loadSettings, normalizeServerUrl, originPattern } from '../shared/settings.js';
+import { isDetachedPdfWindow } from '../shared/overleaf-page.js';
 import { EditorBridge } from './editor-bridge.js';
 import { Panel } from './panel.js';
 
@@ -17,6 +18,9 @@ const LOOPBACK = ['http://127.0.0.1/*', 'http://localhost/*'];
 (() => {
   // Injected twice (manifest and a self-hosted registration, or an extension update): keep the first copy.
   if (window.__texsketchContentScript) return;
+  // Overleaf's PDF-only window (/project/<id>/detached) has no editor: no panel, no shortcut. The manifest
+  // excludes it too; this covers other spellings of the URL and self-hosted registrations.
+  if (isDetachedPdfWindow(window.location)) return;
   window.__texsketchContentScript = true;
   const api = globalThis.browser ?? globalThis.chrome;
   let panel = null;

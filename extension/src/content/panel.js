@@ -287,11 +287,15 @@ export class Panel {
       shown: this.predictions.map((p) => p.id),
       modelVersion: this.modelVersion,
     };
+    delete this.root.dataset.strategy; // set again below: which way to the editor this insertion took
+    delete this.root.dataset.refusal; // or why the editor refused it (read-only, hidden, no-editor)
     try {
       const strategy = await this.editor.insert(prediction.command);
       this.root.dataset.inserted = prediction.command;
       this.root.dataset.strategy = strategy;
     } catch (error) {
+      // Refused (read-only, hidden editor) or failed: the drawing stays, so the user can retry once it is fixed.
+      this.root.dataset.refusal = error.code ?? 'error';
       this.#setStatus(`Could not insert ${prediction.command}: ${error.message}`, 'error');
       return;
     }

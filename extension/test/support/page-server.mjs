@@ -1,6 +1,8 @@
 // Serves the test Overleaf page: a project URL (`/project/<id>`, what the extension's content scripts match)
 // with Overleaf's Content-Security-Policy (services/web/app/src/infrastructure/CSP.mjs: nonce scripts,
-// strict-dynamic, no 'wasm-unsafe-eval'), and the CodeMirror editor bundled from page/editor-src.js.
+// strict-dynamic, no 'wasm-unsafe-eval'; the editor page adds img-src), the CodeMirror editor bundled from
+// test-page/editor-src.js with Overleaf's pins, or with a newer @codemirror/view for `?view=next` (its DOM
+// back-pointer is `cmTile`), and the PDF-only window at `/project/<id>/detached`.
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -14,10 +16,14 @@ export function overleafCsp(nonce) {
     `script-src 'nonce-${nonce}' 'unsafe-inline' 'strict-dynamic' https: 'report-sample'`,
     "object-src 'none'",
     "base-uri 'none'",
+    "img-src 'self' data: blob:", // services/web/config/settings.defaults.js, on the editor page
   ].join('; ');
 }
 
-async function bundleEditor() {
+// `view`: 'pinned' is Overleaf's @codemirror/view 6.38.6; 'next' is 6.39.11 (npm alias @codemirror/view-next),
+// the version Overleaf merged and reverted in January 2026. Every package that imports @codemirror/view gets
+// the same copy, as in a real upgrade.
+async function bundleEditor(view) {
   const result = await build({
     entryPoints: [new URL('editor-src.js', PAGE).pathname],
     bundle: true,
@@ -25,23 +31,31 @@ async function bundleEditor() {
     minify: true,
     write: false,
     logLevel: 'warning',
+    alias: view === 'next' ? { '@codemirror/view': '@codemirror/view-next' } : {},
   });
   return result.outputFiles[0].contents;
 }
 
 /** Start the page server on a free loopback port; resolves to {origin, projectUrl, close}. */
 export async function startPageServer() {
-  const editor = await bundleEditor();
+  const bundles = { pinned: await bundleEditor('pinned'), next: null }; // next: built when first asked for
   const html = readFileSync(new URL('index.html', PAGE), 'utf8');
-  const server = createServer((request, response) => {
+  const detached = readFileSync(new URL('detached.html', PAGE), 'utf8');
+  const server = createServer(async (request, response) => {
     const url = new URL(request.url, 'http://127.0.0.1');
-    if (url.pathname === '/editor.js') {
+    const script = /^\/editor(-next)?\.js$/.exec(url.pathname);
+    if (script) {
+      const view = script[1] ? 'next' : 'pinned';
+      bundles[view] ??= await bundleEditor(view);
       response.writeHead(200, { 'content-type': 'text/javascript' });
-      response.end(editor);
-    } else if (url.pathname.startsWith('/project/')) {
+      response.end(bundles[view]);
+    } else if (/^\/project\/[^/]+\/?$/.test(url.pathname) || /^\/project\/[^/]+\/detached\/?$/.test(url.pathname)) {
       const nonce = randomBytes(16).toString('base64');
+      const page = url.pathname.replace(/\/$/, '').endsWith('/detached')
+        ? detached
+        : html.replace('__EDITOR_SCRIPT__', url.searchParams.get('view') === 'next' ? '/editor-next.js' : '/editor.js');
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': overleafCsp(nonce) });
-      response.end(html.replaceAll('__NONCE__', nonce));
+      response.end(page.replaceAll('__NONCE__', nonce));
     } else {
       response.writeHead(404, { 'content-type': 'text/plain' });
       response.end('not found');

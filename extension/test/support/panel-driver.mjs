@@ -31,6 +31,7 @@ export function panelState(page) {
       answeredBy: root.dataset.answeredBy ?? null,
       latencyMs: root.dataset.latencyMs ? Number(root.dataset.latencyMs) : null,
       strategy: root.dataset.strategy ?? null,
+      refusal: root.dataset.refusal ?? null,
       strokes: Number(root.dataset.strokes ?? 0),
       answers: Number(root.dataset.answers ?? 0),
       pointerType: root.dataset.pointerType ?? null,
