@@ -51,3 +51,24 @@ def test_eval_personal_tuning_half_is_fixed_by_the_group_key():
     halves = [tuning_half(f"writer:{i}") for i in range(200)]
     assert halves == [tuning_half(f"writer:{i}") for i in range(200)]
     assert 70 < sum(halves) < 130
+
+
+def test_eval_personal_reads_the_embedding_output_or_the_classifier_input(tmp_path):
+    from tests.backend.model_fixtures import SYMBOLS, glyph_labels, write_catalogue, write_model
+    from training.eval_personal import ModelOutputs
+
+    counts = np.random.default_rng(0).integers(0, 17, (3, 32, 32)).astype(np.uint8)
+    with_output, without = tmp_path / "with", tmp_path / "without"
+    for folder, size in ((with_output, 12), (without, None)):
+        write_catalogue(folder)
+        write_model(folder, glyph_labels(SYMBOLS), embedding_size=size)
+    outputs = ModelOutputs(with_output, threads=1)
+    scores, embeddings = outputs.run(counts, batch_size=2)
+    assert "`embedding` output" in outputs.embedding_source
+    assert scores.shape == (3, len(glyph_labels(SYMBOLS))) and embeddings.shape == (3, 12)
+    derived = ModelOutputs(without, threads=1)
+    _, flat = derived.run(counts, batch_size=2)
+    assert "classifier input" in derived.embedding_source
+    assert flat.shape == (3, 32 * 32)  # the fixture classifier reads the flattened image
+    np.testing.assert_allclose(np.linalg.norm(flat, axis=1), 1.0, atol=1e-6)
+    np.testing.assert_allclose(np.linalg.norm(embeddings, axis=1), 1.0, atol=1e-6)
