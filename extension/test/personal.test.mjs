@@ -224,3 +224,22 @@ test('personal_symbol_picks_are_never_sent_as_feedback_even_when_switched_on', a
   assert.equal(sent.length, 1);
   assert.deepEqual(sent[0].shown, ['x', 'y'], 'a personal candidate is left out of the shown list');
 });
+
+test('personal_examples_of_an_older_model_are_embedded_again_locally_after_an_update', { skip }, async () => {
+  const storage = memoryStorage();
+  const { route, personal } = background({ storage });
+  const strokes = drawings[3].strokes;
+  const shown = await recognize(route, strokes);
+  const picked = shown.predictions[2];
+  // As recorded by a previous model: another sha256, an embedding this model cannot compare with.
+  await personal.addCorrection({ symbol: picked, strokes, embedding: shown.embedding.map((v, i) => (i % 2 ? v : -v)), model: 'f'.repeat(64) });
+  const before = await recognize(route, strokes);
+  assert.notEqual(before.predictions[0].id, picked.id, 'an example of another model is not used as is');
+  for (let i = 0; i < 100 && storage.data[PERSONAL_KEY].examples[0].model !== shown.model.sha256; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const stored = storage.data[PERSONAL_KEY].examples[0];
+  assert.equal(stored.model, shown.model.sha256, 're-embedded with the current model');
+  const after = await recognize(route, strokes);
+  assert.equal(after.predictions[0].id, picked.id, 'and used: the correction answers first');
+});

@@ -4,6 +4,7 @@
 import {
   addExamples,
   emptySet,
+  encodeEmbedding,
   indexFor,
   makeExample,
   mergeSets,
@@ -91,6 +92,30 @@ export class PersonalStore {
     }
     const examples = drawings.map((d) => makeExample({ kind: 'personal-symbol', symbol, ...d }));
     return this.#update((set) => ({ set: addExamples(set, examples), added: examples.length, symbol }));
+  }
+
+  /**
+   * Examples recorded with another model (an update replaced it) embedded again from their stored drawings with
+   * `embed(strokes) -> embedding` of the model `sha256` (the extension's own model: nothing leaves the browser).
+   * Resolves to how many were updated. Runs behind earlier changes; examples added meanwhile are kept.
+   */
+  async reembed(sha256, embed) {
+    const stale = (await this.get()).examples.filter((e) => e.model !== sha256);
+    const fresh = new Map();
+    for (const example of stale) {
+      const embedding = await embed(example.strokes);
+      if (embedding) fresh.set(example.id, encodeEmbedding(embedding));
+    }
+    if (fresh.size === 0) return { updated: 0 };
+    return this.#update((set) => ({
+      set: {
+        ...set,
+        examples: set.examples.map((e) =>
+          fresh.has(e.id) && e.model !== sha256 ? { ...e, model: sha256, embedding: fresh.get(e.id) } : e,
+        ),
+      },
+      updated: fresh.size,
+    }));
   }
 
   remove(symbolId) {

@@ -64,7 +64,23 @@ export class Recognition {
         answer.personalError = error.message;
       }
     }
+    if (personal?.otherModel > 0) this.#reembedLater(answer.model.sha256);
     return personalizeAnswer(answer, personal, k);
+  }
+
+  // After a model update, examples of the old model are embedded again from their drawings, in the background
+  // and only with the extension's own model (when it is the answering model): nothing is sent anywhere.
+  #reembedLater(sha256) {
+    if (this.reembedding) return;
+    this.reembedding = (async () => {
+      const recognizer = await this.offline();
+      if (recognizer.model.sha256 !== sha256 || !recognizer.embeddingName) return { updated: 0 };
+      return this.personal.reembed(sha256, async (strokes) => (await recognizer.predict(strokes, 1)).embedding);
+    })()
+      .catch((error) => ({ updated: 0, error: error.message }))
+      .finally(() => {
+        setTimeout(() => (this.reembedding = null), 0);
+      });
   }
 
   async #offline(strokes, k) {

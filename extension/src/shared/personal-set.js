@@ -111,7 +111,9 @@ export function makeExample({ kind, symbol, strokes, embedding, model, now = Dat
       id: newId(),
       kind,
       symbol: symbolEntry(symbol),
-      strokes: strokes.map((stroke) => stroke.map((point) => point.map((v) => Math.round(v * 10) / 10))),
+      // As drawn, unrounded: a drawing may be a few units wide (the renderer scales it), and a later model must
+      // see exactly the drawing this embedding came from.
+      strokes: strokes.map((stroke) => stroke.map((point) => [...point])),
       model,
       embedding: encodeEmbedding(embedding),
       added: today(now),
