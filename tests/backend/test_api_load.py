@@ -13,6 +13,7 @@ import pytest
 from bench.load_client import run_load
 from tests.backend.live_server import SHIPPED_MODEL_DIR, live_server, shipped_model_present
 from tests.backend.model_fixtures import write_model_dir
+from tests.backend.prometheus_text import sample_value
 
 WARM_UP = 3_000
 MEASURED = 20_000
@@ -44,8 +45,8 @@ def test_load_run_has_no_errors_and_no_memory_growth(tmp_path):
     assert result.transport_errors == 0
     assert result.statuses == {200: MEASURED}, result.statuses
     assert rss_after - rss_before < MAX_RSS_GROWTH, (rss_before, rss_after)
-    served = f'texsketch_requests_total{{route="/predict",method="POST",status="200"}} {WARM_UP + MEASURED}'
-    assert served in metrics
+    served = sample_value(metrics, "texsketch_requests_total", route="/predict", method="POST", status="200")
+    assert served == WARM_UP + MEASURED
     rss = f"RSS {rss_before / 2**20:.1f} -> {rss_after / 2**20:.1f} MiB"
     p50, p99 = result.percentile_ms(50), result.percentile_ms(99)
     speed = f"{result.per_second:.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms"
