@@ -154,6 +154,10 @@ def evaluate(scorer: OnnxScorer, scored: Scored, batch_size: int = 512) -> dict[
     result["by_source"] = metrics.accuracy_by(ranks, scored.sources)
     result["by_family"] = metrics.accuracy_by(ranks, [metrics.family_of(scorer.labels[i]) for i in labels])
     result["by_class"] = metrics.accuracy_by(ranks, [scorer.labels[i] for i in labels])
+    real_counts = (scorer.card.get("data") or {}).get("real_train_per_class")
+    if real_counts and len(real_counts) == len(scorer.labels):
+        kinds = ["with real data" if real_counts[i] else "synthetic only" for i in labels]
+        result["by_training_data"] = metrics.accuracy_by(ranks, kinds)
     predicted = probabilities.argmax(axis=1) if len(labels) else labels
     result["confused_pairs"] = [
         {"true": scorer.labels[t], "predicted": scorer.labels[p], "count": c}
@@ -223,6 +227,8 @@ def print_report(result: dict[str, Any], classes_shown: int) -> None:
     print("per source:")
     for source, row in result["by_source"].items():
         print(f"  {source:<12} top-1 {_percent(row['top1'])}  top-5 {_percent(row['top5'])}  n={row['n']}")
+    for kind, row in result.get("by_training_data", {}).items():
+        print(f"  classes {kind:<16} top-1 {_percent(row['top1'])}  top-5 {_percent(row['top5'])}  n={row['n']}")
     print("per family (digit, letter, greek, arrow, relation, operator, other):")
     for family, row in result["by_family"].items():
         print(f"  {family:<12} top-1 {_percent(row['top1'])}  top-5 {_percent(row['top5'])}  n={row['n']}")

@@ -242,7 +242,8 @@ def _heldout_metrics(model_dir: Path, heldout: Path, catalogue: Path) -> dict[st
     for path in files:
         scored = evaluate.load_samples([path], label_map, scorer.labels)
         report = evaluate.evaluate(scorer, scored)
-        result[evaluate.source_of(path)] = {key: report[key] for key in ("n", "top1", "top5", "skipped")}
+        keys = ("n", "top1", "top5", "skipped", "by_family", "by_training_data")
+        result[evaluate.source_of(path)] = {key: report[key] for key in keys if key in report}
     return result
 
 

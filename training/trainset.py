@@ -55,6 +55,11 @@ class TrainSet:
             "sources": self.sources,
             "render": self.meta.get("render"),
             "summary": _without_local_paths(self.meta.get("summary")),
+            # Per class (in `classes` order): real training drawings. Evaluation reports classes with and without
+            # real data apart, because the second kind learnt from synthetic samples only.
+            "real_train_per_class": np.bincount(
+                self.labels[(self.split == TRAIN) & ~self.synthetic], minlength=len(self.classes)
+            ).tolist(),
         }
 
 

@@ -15,7 +15,11 @@ from training.export import ExportConfig, export
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory: pytest.TempPathFactory, run_dir: Path, dataset: Path) -> Path:
     out = tmp_path_factory.mktemp("eval-models")
-    export(ExportConfig(run=str(run_dir), out=str(out), catalogue=str(dataset / "symbols.json"), plots=False))
+    # Without the usage prior: these tests compare onnxruntime's scoring with the training run's own (prior-free).
+    config = ExportConfig(
+        run=str(run_dir), out=str(out), catalogue=str(dataset / "symbols.json"), plots=False, usage_prior=False
+    )
+    export(config)
     return out
 
 
@@ -34,6 +38,9 @@ def test_evaluate_agrees_with_the_training_test_split(model_dir: Path, run_dir: 
     assert result["n"] == 48
     assert result["by_source"]["crohme"]["n"] == 48
     assert set(result["by_class"]) == set(json.loads((model_dir / "model.json").read_text())["labels"])
+    # Every tiny class has real training drawings: all 48 are scored as classes with real data.
+    by_data = result["by_training_data"]
+    assert by_data["with real data"]["n"] == 48 and "synthetic only" not in by_data
     # Same drawings, rendered from strokes and scored by onnxruntime vs stored arrays scored by PyTorch.
     run_summary = json.loads((run_dir / "summary.json").read_text())
     assert result["top1"] == pytest.approx(run_summary["test"]["top1"])
