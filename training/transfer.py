@@ -116,14 +116,17 @@ def derive_training_set(source: Path, target: Path, withheld: set[str]) -> dict[
     return {"dropped": int(dropped.sum()), "kept": int(keep.sum())}
 
 
-def checkpoint_scores(run_dir: Path, images: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
-    """Served probabilities of a run's best checkpoint: the graph the export would ship, usage prior included."""
+def checkpoint_scores(
+    run_dir: Path, images: npt.NDArray[np.uint8], usage_prior: bool = True
+) -> npt.NDArray[np.float32]:
+    """Served probabilities of a run's best checkpoint: the graph the export would ship, usage prior included
+    (or left out, to see what the prior adds)."""
     import torch
 
     from training.export import ExportConfig, load_checkpoint, served_model, usage_log_prior
 
     model, state = load_checkpoint(run_dir)
-    prior, _ = usage_log_prior(list(state["classes"]), ExportConfig())
+    prior, _ = usage_log_prior(list(state["classes"]), ExportConfig(usage_prior=usage_prior))
     served = served_model(model, prior)
     outputs = []
     with torch.no_grad():
@@ -200,6 +203,7 @@ def run(config: TransferConfig) -> dict[str, Any]:
         "withheld": sorted(withheld.values()),
         "derivation": derivation,
         "transfer": report(checkpoint_scores(run_dir, images)),
+        "transfer_without_prior": report(checkpoint_scores(run_dir, images, usage_prior=False)),
     }
     if config.control:
         control_dir = train(
@@ -229,7 +233,10 @@ def print_report(result: dict[str, Any]) -> None:
     def cell(row: dict[str, Any]) -> str:
         return f"{100 * row['top1']:5.1f} / {100 * row['top5']:5.1f}" if row.get("n") else "    -"
 
-    columns = [("synthetic only (this run)", result["transfer"])]
+    columns = [
+        ("synthetic only (this run)", result["transfer"]),
+        ("same, no usage prior", result["transfer_without_prior"]),
+    ]
     if "control" in result:
         columns.append(("with real data (control run)", result["control"]))
     if "reference" in result:
