@@ -1,0 +1,57 @@
+"""The transfer measure: the derived training set loses exactly the withheld classes' real training and
+validation drawings, and every withheld CROHME label maps to a class of the real catalogue."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.training.tiny_trainset import CLASSES
+from training import trainset
+from training.labels import Catalogue
+from training.transfer import WITHHELD_CROHME_LABELS, derive_training_set, withheld_classes
+
+CATALOGUE = Path(__file__).resolve().parents[2] / "models" / "symbols.json"
+
+
+def test_derive_training_set_drops_only_real_train_and_validation_of_withheld(tmp_path: Path, dataset: Path) -> None:
+    withheld = CLASSES[2]
+    result = derive_training_set(dataset, tmp_path / "derived", {withheld})
+    before, after = trainset.load(dataset), trainset.load(tmp_path / "derived")
+    index = CLASSES.index(withheld)
+
+    def count(data: trainset.TrainSet, split: int, synthetic: bool, label: int) -> int:
+        return int(((data.split == split) & (data.synthetic == synthetic) & (data.labels == label)).sum())
+
+    for split in (trainset.TRAIN, trainset.VALIDATION):
+        assert count(before, split, False, index) > 0 and count(after, split, False, index) == 0
+    assert count(after, trainset.TEST, False, index) == count(before, trainset.TEST, False, index) > 0
+    assert count(after, trainset.TRAIN, True, index) == count(before, trainset.TRAIN, True, index) > 0
+    other = CLASSES.index(CLASSES[0])
+    assert count(after, trainset.TRAIN, False, other) == count(before, trainset.TRAIN, False, other)
+    assert result["dropped"] == len(before.labels) - len(after.labels) > 0
+    meta = json.loads((tmp_path / "derived" / "meta.json").read_text())
+    assert meta["transfer"]["withheld_classes"] == [withheld] and meta["classes"] == CLASSES
+    assert (tmp_path / "derived" / "templates.npz").is_file()  # fresh synthesis works on the derived set
+
+
+def test_withheld_classes_cover_every_documented_label_once() -> None:
+    classes = Catalogue.load(CATALOGUE).glyph_classes()
+    chosen = withheld_classes(classes, CATALOGUE)
+    assert sorted(chosen.values()) == sorted(WITHHELD_CROHME_LABELS)
+    assert len(chosen) >= 30 and set(chosen) <= set(classes)
+
+
+def test_withheld_classes_missing_from_the_set_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="maps to no class of the training set"):
+        withheld_classes(["latex2e-OT1-a"], CATALOGUE)
+
+
+def test_derive_keeps_arrays_aligned(tmp_path: Path, dataset: Path) -> None:
+    derive_training_set(dataset, tmp_path / "d", {CLASSES[0]})
+    data = trainset.load(tmp_path / "d")
+    assert len(data.images) == len(data.labels) == len(data.split) == len(data.group) == len(data.synthetic)
+    assert np.isin(data.labels, np.arange(len(CLASSES))).all()
