@@ -12,6 +12,8 @@ MODEL ?=
 EPOCHS ?=
 DATA ?=
 DEVICE ?=
+# Any other training.train options for train-export, e.g. TRAIN_ARGS="--patience 12 --seed 1"
+TRAIN_ARGS ?=
 
 .PHONY: run test test-python test-js test-extension lint catalogue golden data data-preview train-export \
         calibrate eval eval-personal eval-personal-tune eval-transfer fonts bench models extension system-deps clean help
@@ -109,8 +111,10 @@ train-export: $(VENV)/.test fonts
 	$(PY) -m training.data build --data-root $(DATA_ROOT) --output $(DATASET) \
 		$$(test -f $(FEEDBACK_EXPORT) && echo --feedback $(FEEDBACK_EXPORT))
 	$(PY) -m training.train --data $(DATASET) --name $(RUN_NAME) --time-budget-minutes $(MINUTES) \
-		$(if $(MODEL),--model $(MODEL)) $(if $(EPOCHS),--epochs $(EPOCHS)) $(if $(DEVICE),--device $(DEVICE))
+		$(if $(MODEL),--model $(MODEL)) $(if $(EPOCHS),--epochs $(EPOCHS)) $(if $(DEVICE),--device $(DEVICE)) \
+		$(TRAIN_ARGS)
 	$(PY) -m training.export --run runs/$(RUN_NAME) --out models
+	$(PY) -m training.quantize --model models --data $(DATASET) --refusal-ok
 	$(MAKE) --no-print-directory calibrate DATA=$(DATASET)
 	$(PY) -m training.evaluate --model models --data $(DATASET)/heldout/*.jsonl*
 	@echo "run folder: runs/$(RUN_NAME) (checkpoints, config.json, summary.json, plots, tensorboard/)"
