@@ -22,32 +22,17 @@ let context;
 let profile;
 let worker;
 
-const session = {
-  page: null,
-  projectUrl: null,
-  togglePanel: () =>
-    worker.evaluate(async () => {
-      const [tab] = await chrome.tabs.query({ url: 'http://127.0.0.1/project/*' });
-      await globalThis.texsketch.togglePanel(tab);
-    }),
-};
-
-before(async () => {
-  if (skip) return;
-  await startAll({ build: buildForTest('chrome'), pageServer: startPageServer() }, (name, value) => {
-    if (name === 'build') build = value;
-    else pageServer = value;
-  });
-  session.projectUrl = pageServer.projectUrl;
-  profile = mkdtempSync(join(tmpdir(), 'texsketch-chromium-profile-'));
-  context = await chromium.launchPersistentContext(profile, {
+/** Chromium with one unpacked extension in a fresh profile; resolves to {context, profile, worker}. */
+async function launchWith(extensionDir) {
+  const freshProfile = mkdtempSync(join(tmpdir(), 'texsketch-chromium-profile-'));
+  const launched = await chromium.launchPersistentContext(freshProfile, {
     executablePath: CHROMIUM,
     headless: false, // --headless=new below: extensions load in Chromium's new headless mode
     ignoreDefaultArgs: ['--disable-extensions'],
     viewport: { width: 1100, height: 700 },
     args: [
-      `--disable-extensions-except=${build.dir}`,
-      `--load-extension=${build.dir}`,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
       '--headless=new',
       '--no-sandbox',
       '--disable-gpu',
@@ -58,9 +43,33 @@ before(async () => {
       '--disable-sync',
     ],
   });
-  worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  // A tab of our own: the first one may be taken over by the options page the extension opens on install.
-  session.page = await context.newPage();
+  const serviceWorker = launched.serviceWorkers()[0] ?? (await launched.waitForEvent('serviceworker'));
+  return { context: launched, profile: freshProfile, worker: serviceWorker };
+}
+
+/** What the shared cases drive: a tab of our own (the first may be taken by the options page on install). */
+async function sessionIn(launched) {
+  return {
+    page: await launched.context.newPage(),
+    projectUrl: pageServer.projectUrl,
+    togglePanel: () =>
+      launched.worker.evaluate(async () => {
+        const [tab] = await chrome.tabs.query({ url: 'http://127.0.0.1/project/*' });
+        await globalThis.texsketch.togglePanel(tab);
+      }),
+  };
+}
+
+let session;
+
+before(async () => {
+  if (skip) return;
+  await startAll({ build: buildForTest('chrome'), pageServer: startPageServer() }, (name, value) => {
+    if (name === 'build') build = value;
+    else pageServer = value;
+  });
+  ({ context, profile, worker } = await launchWith(build.dir));
+  session = await sessionIn({ context, worker });
   await cases.useOfflineRecognition(session);
 });
 
@@ -84,3 +93,18 @@ test('chromium_read_only_for_a_viewer_is_refused_and_changes_nothing', { skip },
 test('chromium_read_only_while_saving_fails_is_refused_until_editable', { skip }, () => cases.readOnlyWhileSavingFails(session));
 test('chromium_hidden_editor_for_an_image_or_several_files_is_refused', { skip }, () => cases.hiddenEditorIsRefused(session));
 test('chromium_no_panel_in_the_pdf_only_detached_window', { skip }, () => cases.noPanelInThePdfOnlyWindow(session));
+
+test('chromium_without_the_main_world_script_the_isolated_palette_event_is_the_last_resort', { skip }, async () => {
+  const variant = await buildForTest('chrome', { withoutMainWorld: true });
+  let launched;
+  try {
+    launched = await launchWith(variant.dir);
+    const isolated = await sessionIn(launched);
+    await cases.useOfflineRecognition(isolated);
+    await cases.isolatedWorldLastResort(isolated);
+  } finally {
+    await launched?.context.close();
+    if (launched) rmSync(launched.profile, { recursive: true, force: true });
+    variant.remove();
+  }
+});

@@ -16,19 +16,34 @@ const skip = existsSync(`${MODELS_DIR}/model.onnx`) ? false : `no model at ${MOD
 let build;
 let pageServer;
 let browser;
+let session;
 
-const session = {
-  page: null,
-  projectUrl: null,
-  async togglePanel() {
-    const { keyboard } = session.page;
-    await keyboard.down('Alt');
-    await keyboard.down('Shift');
-    await keyboard.press('KeyD');
-    await keyboard.up('Shift');
-    await keyboard.up('Alt');
-  },
-};
+/** Firefox with one temporary add-on; resolves to {browser, session} for the shared cases. */
+async function launchWith(extensionDir) {
+  const launched = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    protocolTimeout: 30_000,
+    defaultViewport: { width: 1100, height: 700 },
+  });
+  await launched.installExtension(extensionDir);
+  const page = await launched.newPage();
+  return {
+    browser: launched,
+    session: {
+      page,
+      projectUrl: pageServer.projectUrl,
+      async togglePanel() {
+        await page.keyboard.down('Alt');
+        await page.keyboard.down('Shift');
+        await page.keyboard.press('KeyD');
+        await page.keyboard.up('Shift');
+        await page.keyboard.up('Alt');
+      },
+    },
+  };
+}
 
 before(async () => {
   if (skip) return;
@@ -36,16 +51,7 @@ before(async () => {
     if (name === 'build') build = value;
     else pageServer = value;
   });
-  session.projectUrl = pageServer.projectUrl;
-  browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX,
-    headless: true,
-    protocolTimeout: 30_000,
-    defaultViewport: { width: 1100, height: 700 },
-  });
-  await browser.installExtension(build.dir);
-  session.page = await browser.newPage();
+  ({ browser, session } = await launchWith(build.dir));
   await cases.useOfflineRecognition(session);
 });
 
@@ -68,3 +74,16 @@ test('firefox_read_only_for_a_viewer_is_refused_and_changes_nothing', { skip }, 
 test('firefox_read_only_while_saving_fails_is_refused_until_editable', { skip }, () => cases.readOnlyWhileSavingFails(session));
 test('firefox_hidden_editor_for_an_image_or_several_files_is_refused', { skip }, () => cases.hiddenEditorIsRefused(session));
 test('firefox_no_panel_in_the_pdf_only_detached_window', { skip }, () => cases.noPanelInThePdfOnlyWindow(session));
+
+test('firefox_without_the_main_world_script_the_isolated_palette_event_is_the_last_resort', { skip }, async () => {
+  const variant = await buildForTest('firefox', { withoutMainWorld: true });
+  let launched;
+  try {
+    launched = await launchWith(variant.dir);
+    await cases.useOfflineRecognition(launched.session);
+    await cases.isolatedWorldLastResort(launched.session);
+  } finally {
+    await launched?.browser.close();
+    variant.remove();
+  }
+});

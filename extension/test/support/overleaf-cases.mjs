@@ -38,18 +38,21 @@ export async function openProject(session, { query = '', path = '' } = {}) {
   });
 }
 
-/** Open the panel on a freshly loaded page; the content script may still be starting, so ask again if needed. */
+/**
+ * Open the panel on a freshly loaded page. The content script runs at document_idle, which on a busy machine
+ * can be seconds after the editor is up, and a toggle before that is lost: ask again, 6 times 5 s at most.
+ */
 export async function openPanel(session) {
-  for (let attempt = 0; attempt < 4; attempt++) {
+  for (let attempt = 0; attempt < 6; attempt++) {
     if ((await panelState(session.page))?.open) return panelState(session.page);
     await session.togglePanel();
     try {
-      return await waitForPanel(session.page, (s) => s.open, 'the panel to open', 3000);
+      return await waitForPanel(session.page, (s) => s.open, 'the panel to open', 5000);
     } catch {
       // not injected yet: try again
     }
   }
-  throw new Error('the panel did not open after 4 attempts');
+  throw new Error('the panel did not open after 6 attempts (30 s)');
 }
 
 /** Switch recognition to the built-in model through the panel's own settings (same storage as the options page). */
@@ -130,7 +133,8 @@ export async function insertAndExpect(session, strategy) {
   assert.equal(after.anchor, after.head, 'no selection left');
   assert.equal(after.focused, true, 'focus back in the editor');
   const palette = (await page$(page, () => window.__testPage.paletteEvents)).slice(palettesBefore);
-  assert.deepEqual(palette, strategy === 'insert-symbol-event' ? [drawn.command] : [], "Overleaf's palette event only as the last way");
+  const paletteWay = strategy.startsWith('insert-symbol-event');
+  assert.deepEqual(palette, paletteWay ? [drawn.command] : [], "Overleaf's palette event only as the last way");
   trace('inserted');
   await sleep(SETTLE_MS);
   assert.equal(await page$(page, () => window.__testPage.completionStatus()), null, 'no autocomplete list opened by the insertion');
@@ -322,4 +326,22 @@ export async function noPanelInThePdfOnlyWindow(session) {
     mainWorld: Boolean(window.__texsketchMainWorld),
   }));
   assert.deepEqual(seen, { panel: false, mainWorld: false }, 'neither the panel nor the editor script on /detached');
+}
+
+/**
+ * The extension without its MAIN-world script (`buildForTest(..., {withoutMainWorld: true})`): the panel's
+ * own last resort sends Overleaf's palette event from the isolated world (cloneInto on Firefox, so the page can
+ * read it), after the same read-only and hidden checks on the shared DOM.
+ */
+export async function isolatedWorldLastResort(session) {
+  const { page } = session;
+  await openProject(session);
+  assert.equal(await page$(page, () => Boolean(window.__texsketchMainWorld)), false, 'no MAIN-world script in this build');
+  await openPanel(session);
+  await insertAndExpect(session, 'insert-symbol-event (isolated)');
+  await page$(page, () => window.__testPage.setEditable(false));
+  await refusalExpected(session, 'read-only', READ_ONLY);
+  await page$(page, () => window.__testPage.setEditable(true));
+  await clickFile(session, 'figure.png');
+  await refusalExpected(session, 'hidden', HIDDEN);
 }
