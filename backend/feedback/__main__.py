@@ -1,6 +1,7 @@
 """`python -m backend.feedback export|migrate|stats`: the feedback database from the command line.
 
-    python -m backend.feedback export --out data-cache/feedback.jsonl.gz [--skip-missing] [--database-url URL]
+    python -m backend.feedback export --out data-cache/feedback.jsonl.gz [--skip-missing] [--exclude-suspect]
+                                      [--database-url URL]
     python -m backend.feedback migrate [--database-url URL]
     python -m backend.feedback stats [--database-url URL]
 
@@ -41,6 +42,8 @@ class CommandConfig:
     skip_missing: bool = False
     # A bar while exporting; off in scripts that parse the output.
     progress: bool = True
+    # export: leave out contributions the serving model found wildly unlike their label (feedback/quality.py).
+    exclude_suspect: bool = False
 
 
 def parse_arguments(argv: list[str] | None) -> CommandConfig:
@@ -60,6 +63,11 @@ def parse_arguments(argv: list[str] | None) -> CommandConfig:
     export.add_argument("--out", type=Path, required=True, help="output file, e.g. data-cache/feedback.jsonl.gz")
     export.add_argument("--skip-missing", action="store_true", help="no SQLite file yet: write nothing, exit 0")
     export.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    export.add_argument(
+        "--exclude-suspect",
+        action="store_true",
+        help="leave out contributions whose label the model ranked below its 20th class (quality rule)",
+    )
     commands.add_parser("migrate", parents=[common], help="create or upgrade the tables now")
     commands.add_parser("stats", parents=[common], help="counts per symbol, per day and by rank, as JSON")
     arguments = parser.parse_args(argv)
@@ -69,6 +77,7 @@ def parse_arguments(argv: list[str] | None) -> CommandConfig:
         out=getattr(arguments, "out", None),
         skip_missing=getattr(arguments, "skip_missing", False),
         progress=getattr(arguments, "progress", True),
+        exclude_suspect=getattr(arguments, "exclude_suspect", False),
     )
 
 
@@ -101,8 +110,11 @@ def run(config: CommandConfig) -> dict[str, object]:
         from backend.feedback.export import export_jsonl
 
         assert config.out is not None
-        result = export_jsonl(store, config.out, progress=config.progress)
-        return {"exported": result.samples, "out": str(result.out), "database": store.url}
+        result = export_jsonl(store, config.out, progress=config.progress, exclude_suspect=config.exclude_suspect)
+        summary: dict[str, object] = {"exported": result.samples, "out": str(result.out), "database": store.url}
+        if config.exclude_suspect:
+            summary["suspect_left_out"] = store.count() - result.samples
+        return summary
     finally:
         store.close()
 

@@ -1,9 +1,12 @@
 """Write every stored sample to one JSON Lines file in the training readers' shape.
 
 One line per sample: `{"label": <chosen catalogue id>, "strokes": [...], "id", "day", "shown",
-"model_version", "client"}` (`training.readers.read_jsonl` reads it). The file appears complete or not at
-all (written beside, then renamed), and a `.gz` name is gzip'd without a timestamp, so exporting the same
-rows twice gives the same bytes and the training set's content hash does not change.
+"model_version", "client", "source", "label_rank", "suspect"}`, plus `"session"` for a contribution made on
+a page visit (`training.readers.read_jsonl` reads it; `feedback_group` keeps a session on one split side).
+`exclude_suspect` leaves out the samples the quality rule marked (backend/feedback/quality.py).
+The file appears complete or not at all (written beside, then renamed), and a `.gz` name is gzip'd without
+a timestamp, so exporting the same rows twice gives the same bytes and the training set's content hash does
+not change.
 """
 
 from __future__ import annotations
@@ -27,20 +30,20 @@ class ExportResult:
     samples: int
 
 
-def export_jsonl(store: FeedbackStore, out: Path, progress: bool = True) -> ExportResult:
-    """Write all samples, in id order, to `out` (gzip'd when it ends in .gz); the count written."""
+def export_jsonl(store: FeedbackStore, out: Path, progress: bool = True, exclude_suspect: bool = False) -> ExportResult:
+    """Write all samples (or all not marked suspect), in id order, to `out` (gzip'd for .gz); the count written."""
     from tqdm import tqdm
 
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.partial")
-    total = store.count()
+    total = store.count(exclude_suspect=exclude_suspect)
     written = 0
     try:
         with (
             _open_for_writing(partial, compress=out.suffix == ".gz") as stream,
             tqdm(total=total, unit="sample", desc="feedback export", disable=not progress, leave=False) as bar,
         ):
-            for sample in store.iter_samples():
+            for sample in store.iter_samples(exclude_suspect=exclude_suspect):
                 stream.write(orjson.dumps(sample.to_record()) + b"\n")
                 written += 1
                 bar.update()

@@ -2,22 +2,28 @@
 
 The app puts a `FeedbackService` (or None when feedback is off) at `app.state.feedback` in its lifespan.
 A retried POST with the same `Idempotency-Key` header answers 200 with the first id instead of 201.
+A contribution (`"source": "contribute"`) is judged by the serving model first (`quality.py`): a label wildly
+unlike the drawing is stored all the same, marked suspect.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel, Field
 
 from backend.api_schema import ErrorResponse
+from backend.drawing import strokes_to_arrays
 from backend.errors import ApiError, error_response
+from backend.feedback.quality import UNCHECKED, Judgement, judge_drawing
 from backend.feedback.service import FeedbackService
 from backend.feedback.store import FeedbackUnavailable, IdempotencyConflict
 from backend.feedback.submission import (
     FeedbackCreated,
     FeedbackRequest,
+    FeedbackSample,
     check_idempotency_key,
     parse_feedback_body,
 )
@@ -42,12 +48,28 @@ class DayCount(BaseModel):
     count: int
 
 
+class ContributedCount(BaseModel):
+    id: str
+    count: int
+    suspect: int = Field(description="how many of them the quality rule marked suspect")
+
+
+class ContributionStats(BaseModel):
+    total: int
+    suspect: int
+    per_symbol: list[ContributedCount] = Field(description="most first")
+
+
 class FeedbackStats(BaseModel):
     total: int
     per_symbol: list[SymbolCount] = Field(description="most first")
     per_day: list[DayCount] = Field(description="oldest first")
     chosen_rank: dict[str, int] = Field(
         description='how often the chosen symbol was shown 1st, 2nd, ... or "not_shown" (found by search)'
+    )
+    contributions: ContributionStats = Field(
+        description='samples with "source": "contribute" (drawn when the contribute page asked); '
+        "also in the counts above"
     )
 
 
@@ -81,8 +103,9 @@ async def post_feedback(
     service = _service(request)
     sample = parse_feedback_body(await request.body(), service.known_ids, service.limits)
     key = check_idempotency_key(idempotency_key)
+    judgement = _judge(request, sample, service)
     try:
-        stored = await service.add(sample, key)
+        stored = await service.add(sample, key, judgement)
     except FeedbackUnavailable as error:
         return _unavailable(str(error))
     except IdempotencyConflict as error:
@@ -106,6 +129,18 @@ async def feedback_stats(request: Request) -> Any:
         return await service.stats()
     except FeedbackUnavailable as error:
         return _unavailable(str(error))
+
+
+def _judge(request: Request, sample: FeedbackSample, service: FeedbackService) -> Judgement:
+    """The serving model's judgement of a contribution's label; picks (and apps without a model) go unchecked."""
+    state = getattr(request.app.state, "texsketch", None)
+    if sample.source != "contribute" or state is None:
+        return UNCHECKED
+    arrays = strokes_to_arrays(orjson.loads(sample.strokes_json), service.limits)
+    try:
+        return judge_drawing(state.recognizer, state.catalogue, arrays, sample.chosen_id)
+    except ValueError:  # a drawing the renderer refuses (as /predict would say): keep it, unjudged
+        return UNCHECKED
 
 
 def _service(request: Request) -> FeedbackService:

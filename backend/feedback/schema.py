@@ -4,13 +4,14 @@ The database gets its tables from `backend.feedback.migrations`, never from here
 the migrated database has exactly these columns, so the two cannot drift apart.
 
 Privacy rule: a row holds the drawing, what the user chose, what was shown, the model version, the client
-kind and the day. No IP address, no user or session identity, no time of day (which could be joined with
-an access log to find the sender).
+kind and the day. No IP address, no user identity, no time of day (which could be joined with
+an access log to find the sender). Contributions carry a random per-visit id made by the page (held in page
+memory, forgotten when the tab closes): it ties one visit's drawings together for the split, nothing more.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Date, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Date, Integer, MetaData, String, Table, Text, false
 
 # Bounds enforced by the request parser; the columns are sized to match.
 MAX_ID_LENGTH = 200
@@ -41,4 +42,12 @@ feedback_samples = Table(
     Column("model_version", String(MAX_SHORT_TEXT), nullable=False),
     # What sent it ("extension/0.1.0", "demo"): a kind of client, never an identity.
     Column("client", String(MAX_SHORT_TEXT), nullable=False),
+    # Migration v0002 (contribute mode): "pick" (chosen among candidates) or "contribute" (drawn when asked).
+    Column("source", String(32), nullable=False, server_default="pick", index=True),
+    # A random id of one contribute-page visit (never a person or browser), so its drawings split together.
+    Column("session_id", String(MAX_SHORT_TEXT), nullable=True),
+    # Place of the label among the serving model's classes for this drawing; NULL when not checked.
+    Column("label_rank", Integer, nullable=True),
+    # The label is wildly unlike what the model sees (quality.py): kept, and left out by `export --exclude-suspect`.
+    Column("suspect", Boolean, nullable=False, server_default=false()),
 )

@@ -16,6 +16,7 @@ import anyio.to_thread
 
 from backend.drawing import DrawingLimits
 from backend.feedback.database import EngineConfig, feedback_disabled
+from backend.feedback.quality import UNCHECKED, Judgement
 from backend.feedback.store import FeedbackStore, StoreConfig, Stored
 from backend.feedback.submission import FeedbackSample
 
@@ -38,8 +39,14 @@ class FeedbackService:
     def __post_init__(self) -> None:
         self.limiter = anyio.CapacityLimiter(self.store.config.engine.max_connections)
 
-    async def add(self, sample: FeedbackSample, idempotency_key: str | None) -> Stored:
-        return await anyio.to_thread.run_sync(self.store.add, sample, idempotency_key, limiter=self.limiter)
+    async def add(
+        self, sample: FeedbackSample, idempotency_key: str | None, judgement: Judgement = UNCHECKED
+    ) -> Stored:
+        return await anyio.to_thread.run_sync(self.store.add, sample, idempotency_key, judgement, limiter=self.limiter)
+
+    async def real_counts(self) -> dict[str, int]:
+        """Stored drawings per catalogue id (suspect ones left out), for the contribute page's order."""
+        return await anyio.to_thread.run_sync(self.store.real_counts, limiter=self.limiter)
 
     async def stats(self) -> dict[str, Any]:
         return await anyio.to_thread.run_sync(self.store.stats, limiter=self.limiter)

@@ -20,6 +20,7 @@ import orjson
 
 from backend.feedback.database import EngineConfig, create_feedback_engine, redact
 from backend.feedback.deadline import ConnectionDeadline, DeadlineExceeded
+from backend.feedback.quality import UNCHECKED, Judgement
 from backend.feedback.schema import feedback_samples as samples
 from backend.feedback.submission import FeedbackSample
 
@@ -53,10 +54,15 @@ class StoredSample:
     shown: list[str]
     model_version: str
     client: str
+    source: str = "pick"
+    session: str | None = None
+    label_rank: int | None = None
+    suspect: bool = False
 
     def to_record(self) -> dict[str, Any]:
-        """The shared JSONL shape of the training readers: `label` is the chosen catalogue id."""
-        return {
+        """The shared JSONL shape of the training readers: `label` is the chosen catalogue id; `session` (when
+        set) is what `training.readers.feedback_group` groups by, so one visit stays on one side of a split."""
+        record = {
             "label": self.chosen_id,
             "strokes": self.strokes,
             "id": self.id,
@@ -64,7 +70,13 @@ class StoredSample:
             "shown": self.shown,
             "model_version": self.model_version,
             "client": self.client,
+            "source": self.source,
+            "label_rank": self.label_rank,
+            "suspect": self.suspect,
         }
+        if self.session is not None:
+            record["session"] = self.session
+        return record
 
 
 @dataclass(frozen=True)
@@ -103,8 +115,11 @@ class FeedbackStore:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def add(self, sample: FeedbackSample, idempotency_key: str | None = None) -> Stored:
-        """Store `sample` and commit; with a key already stored, the earlier row's id (`created=False`)."""
+    def add(
+        self, sample: FeedbackSample, idempotency_key: str | None = None, judgement: Judgement = UNCHECKED
+    ) -> Stored:
+        """Store `sample` (with the model's `judgement` of its label) and commit; with a key already stored, the
+        earlier row's id (`created=False`)."""
         from sqlalchemy.exc import IntegrityError
 
         sha = sample.sha256()
@@ -124,6 +139,10 @@ class FeedbackStore:
                             shown=orjson.dumps(list(sample.shown)).decode(),
                             model_version=sample.model_version,
                             client=sample.client,
+                            source=sample.source,
+                            session_id=sample.session,
+                            label_rank=judgement.label_rank,
+                            suspect=judgement.suspect,
                         )
                         .returning(samples.c.id)
                     ).scalar_one()
@@ -147,7 +166,7 @@ class FeedbackStore:
 
     def stats(self) -> dict[str, Any]:
         """Counts per symbol (most first), per UTC day (oldest first) and by the chosen symbol's rank."""
-        from sqlalchemy import func, select
+        from sqlalchemy import case, func, select
 
         count = func.count().label("n")
         with self._available(), self._bounded():
@@ -162,6 +181,13 @@ class FeedbackStore:
                 per_rank = connection.execute(
                     select(samples.c.chosen_rank, count).group_by(samples.c.chosen_rank).order_by(samples.c.chosen_rank)
                 ).all()
+                suspect = func.sum(case((samples.c.suspect, 1), else_=0)).label("suspect")
+                contributed = connection.execute(
+                    select(samples.c.chosen_id, count, suspect)
+                    .where(samples.c.source == "contribute")
+                    .group_by(samples.c.chosen_id)
+                    .order_by(count.desc(), "chosen_id")
+                ).all()
         return {
             "total": sum(row.n for row in per_symbol),
             "per_symbol": [{"id": row.chosen_id, "count": row.n} for row in per_symbol],
@@ -170,19 +196,47 @@ class FeedbackStore:
             "chosen_rank": {
                 ("not_shown" if row.chosen_rank is None else str(row.chosen_rank)): row.n for row in per_rank
             },
+            # Drawings the contribute page asked for (also counted above), per symbol, with how many are suspect.
+            "contributions": {
+                "total": sum(row.n for row in contributed),
+                "suspect": sum(int(row.suspect or 0) for row in contributed),
+                "per_symbol": [
+                    {"id": row.chosen_id, "count": row.n, "suspect": int(row.suspect or 0)} for row in contributed
+                ],
+            },
         }
 
-    def count(self) -> int:
+    def real_counts(self) -> dict[str, int]:
+        """Stored drawings per chosen catalogue id, picks and contributions alike, suspect ones left out."""
         from sqlalchemy import func, select
 
         with self._available(), self._bounded():
             self._ensure_schema()
             with self.engine.connect() as connection:
-                return int(connection.execute(select(func.count()).select_from(samples)).scalar_one())
+                rows = connection.execute(
+                    select(samples.c.chosen_id, func.count())
+                    .where(samples.c.suspect.is_(False))
+                    .group_by(samples.c.chosen_id)
+                ).all()
+        return {chosen_id: int(n) for chosen_id, n in rows}
 
-    def iter_samples(self, batch_size: int = 1000) -> Iterator[StoredSample]:
-        """Every sample in id order, streamed (a server-side cursor on PostgreSQL), from one snapshot."""
+    def count(self, exclude_suspect: bool = False) -> int:
+        from sqlalchemy import func, select
+
+        query = select(func.count()).select_from(samples)
+        if exclude_suspect:
+            query = query.where(samples.c.suspect.is_(False))
+        with self._available(), self._bounded():
+            self._ensure_schema()
+            with self.engine.connect() as connection:
+                return int(connection.execute(query).scalar_one())
+
+    def iter_samples(self, batch_size: int = 1000, exclude_suspect: bool = False) -> Iterator[StoredSample]:
+        """Every sample (or every one not marked suspect) in id order, streamed (a server-side cursor on
+        PostgreSQL), from one snapshot."""
         query = samples.select().order_by(samples.c.id)
+        if exclude_suspect:
+            query = query.where(samples.c.suspect.is_(False))
         with self._available():
             self._ensure_schema()
             with (
@@ -198,6 +252,10 @@ class FeedbackStore:
                         shown=orjson.loads(row.shown),
                         model_version=row.model_version,
                         client=row.client,
+                        source=row.source,
+                        session=row.session_id,
+                        label_rank=row.label_rank,
+                        suspect=bool(row.suspect),
                     )
 
     def migrate(self) -> list[str]:

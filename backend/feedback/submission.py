@@ -10,7 +10,7 @@ import hashlib
 import re
 from collections.abc import Container
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,6 +21,14 @@ from backend.feedback.schema import MAX_IDEMPOTENCY_KEY, MAX_SHORT_TEXT
 from backend.recognizer import MAX_K
 
 FIELDS = ("strokes", "chosen_id", "shown", "model_version", "client")
+# Optional: how the label came about, and the page visit that drew it (contribute mode, issue 15).
+OPTIONAL_FIELDS = ("source", "session")
+# "pick": the user chose the symbol among candidates or search results (the default); "contribute": the
+# contribute page asked for this symbol and the user drew it.
+SOURCES = ("pick", "contribute")
+# A random id the contribute page makes per visit (a UUID, held in page memory only): it keeps one visit's
+# drawings on one side of the train/test split. It identifies a visit, never a person or a browser.
+_SESSION = re.compile(r"[A-Za-z0-9-]{8,64}")
 # A version string or a client kind: visible ASCII, no spaces, so nothing like free text lands in the table.
 _VERSION = re.compile(rf"[\x21-\x7e]{{1,{MAX_SHORT_TEXT}}}")
 _CLIENT = re.compile(rf"[A-Za-z0-9._/+-]{{1,{MAX_SHORT_TEXT}}}")
@@ -41,6 +49,17 @@ class FeedbackRequest(Drawing):
     client: Annotated[
         str, Field(pattern=_CLIENT.pattern, description='what sent it, e.g. "extension/0.1.0" or "demo"; no identity')
     ]
+    source: Annotated[
+        Literal["pick", "contribute"],
+        Field(description='"pick" (default): chosen among candidates; "contribute": the contribute page asked for it'),
+    ] = "pick"
+    session: Annotated[
+        str | None,
+        Field(
+            pattern=_SESSION.pattern,
+            description="a random id per page visit (contribute page), so one visit's drawings share a split side",
+        ),
+    ] = None
 
 
 class FeedbackCreated(BaseModel):
@@ -56,6 +75,8 @@ class FeedbackSample:
     shown: tuple[str, ...]
     model_version: str
     client: str
+    source: str = "pick"
+    session: str | None = None
 
     @property
     def chosen_rank(self) -> int | None:
@@ -64,7 +85,11 @@ class FeedbackSample:
 
     def sha256(self) -> str:
         """Fingerprint of the content, to tell a retry (same) from a reused idempotency key (different)."""
-        canonical = orjson.dumps([self.strokes_json, self.chosen_id, list(self.shown), self.model_version, self.client])
+        fields: list[object] = [self.strokes_json, self.chosen_id, list(self.shown), self.model_version, self.client]
+        if self.source != "pick" or self.session is not None:
+            # Appended only when set, so samples stored before these fields existed keep their fingerprint.
+            fields += [self.source, self.session]
+        canonical = orjson.dumps(fields)
         return hashlib.sha256(canonical).hexdigest()
 
 
@@ -72,9 +97,12 @@ def parse_feedback_body(body: bytes, known_ids: Container[str], limits: DrawingL
     """The checked sample, or `ApiError` (422) naming the first offending field."""
     data = _load_object(body)
     for key in data:
-        if key not in FIELDS:
+        if key not in FIELDS and key not in OPTIONAL_FIELDS:
             raise ApiError(
-                422, ["body", key], f"is not a field of feedback (expected {', '.join(FIELDS)})", "extra_forbidden"
+                422,
+                ["body", key],
+                f"is not a field of feedback (expected {', '.join(FIELDS)}; optional {', '.join(OPTIONAL_FIELDS)})",
+                "extra_forbidden",
             )
     for key in FIELDS:
         if key not in data:
@@ -95,12 +123,25 @@ def parse_feedback_body(body: bytes, known_ids: Container[str], limits: DrawingL
             raise ApiError(422, ["body", "shown", index], f"repeats {symbol_id!r}: each id is shown once")
     model_version = _text(data["model_version"], "model_version", _VERSION, "visible ASCII without spaces")
     client = _text(data["client"], "client", _CLIENT, 'letters, digits and . _ / + - (e.g. "demo")')
+    source = data.get("source", "pick")
+    if source not in SOURCES:
+        raise ApiError(422, ["body", "source"], f"must be one of {', '.join(SOURCES)}", "literal_error")
+    session = data.get("session")
+    if session is not None and not (isinstance(session, str) and _SESSION.fullmatch(session)):
+        raise ApiError(
+            422,
+            ["body", "session"],
+            "must be 8 to 64 letters, digits or - (a random UUID per visit), or left out",
+            "string_pattern_mismatch",
+        )
     return FeedbackSample(
         strokes_json=orjson.dumps(data["strokes"]).decode(),
         chosen_id=chosen_id,
         shown=tuple(shown),
         model_version=model_version,
         client=client,
+        source=source,
+        session=session,
     )
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
 # In the order they apply; the number in each name is its version.
-MIGRATIONS = ("v0001_feedback_samples",)
+MIGRATIONS = ("v0001_feedback_samples", "v0002_contributions")
 VERSION_TABLE = "feedback_schema_migrations"
 # Any constant works; it only has to be the same in every process migrating this database.
 _POSTGRES_LOCK_KEY = 0x7E5_F33D

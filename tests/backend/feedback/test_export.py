@@ -93,7 +93,7 @@ def test_export_from_an_unreachable_database_fails_with_a_message(
 def test_migrate_command_reports_what_it_applied(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'f.sqlite3'}"
     assert main(["--database-url", url, "migrate"]) == 0
-    assert json.loads(capsys.readouterr().out)["applied"] == ["v0001_feedback_samples"]
+    assert json.loads(capsys.readouterr().out)["applied"] == ["v0001_feedback_samples", "v0002_contributions"]
     assert main(["--database-url", url, "migrate"]) == 0
     assert json.loads(capsys.readouterr().out)["applied"] == []
 

@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 
 from backend.drawing import DrawingLimits
 from backend.feedback.database import EngineConfig
-from backend.feedback.migrations import VERSION_TABLE, latest_version, migrate
+from backend.feedback.migrations import MIGRATIONS, VERSION_TABLE, latest_version, migrate
 from backend.feedback.schema import feedback_samples
 from backend.feedback.store import FeedbackStore, FeedbackUnavailable, IdempotencyConflict, StoreConfig
 from backend.feedback.submission import FeedbackSample, parse_feedback_body
@@ -25,7 +25,7 @@ def sample(number: int = 0, **changes: Any) -> FeedbackSample:
 
 
 def test_migrate_creates_the_tables_the_code_uses(store: FeedbackStore) -> None:
-    assert store.migrate() == ["v0001_feedback_samples"]
+    assert store.migrate() == list(MIGRATIONS)
     inspector = inspect(store.engine)
     columns = {c["name"]: c for c in inspector.get_columns("feedback_samples")}
     assert set(columns) == {c.name for c in feedback_samples.columns}
@@ -35,14 +35,14 @@ def test_migrate_creates_the_tables_the_code_uses(store: FeedbackStore) -> None:
     unique |= {tuple(map(str, i["column_names"])) for i in inspector.get_indexes("feedback_samples") if i["unique"]}
     assert ("idempotency_key",) in unique
     indexed = {tuple(i["column_names"]) for i in inspector.get_indexes("feedback_samples")}
-    assert {("created_on",), ("chosen_id",)} <= indexed
+    assert {("created_on",), ("chosen_id",), ("source",)} <= indexed
 
 
 def test_migrate_again_applies_nothing(store: FeedbackStore) -> None:
     store.migrate()
     assert store.migrate() == []
     with store.engine.connect() as connection:
-        assert connection.execute(text(f"SELECT version FROM {VERSION_TABLE}")).scalars().all() == [1]
+        assert connection.execute(text(f"SELECT version FROM {VERSION_TABLE}")).scalars().all() == [1, 2]
 
 
 def test_migrate_from_several_processes_at_once_applies_once(database_url: str) -> None:
@@ -65,7 +65,7 @@ def test_migrate_from_several_processes_at_once_applies_once(database_url: str) 
     for thread in threads:
         thread.join()
     assert errors == []
-    assert sorted(results) == [[], [], [], ["v0001_feedback_samples"]]
+    assert sorted(results) == [[], [], [], list(MIGRATIONS)]
     assert stores[0].add(sample()).created
     for store in stores:
         store.close()
@@ -154,7 +154,13 @@ def test_stats_count_per_symbol_day_and_rank(store: FeedbackStore) -> None:
 
 
 def test_stats_of_an_empty_store_are_zero(store: FeedbackStore) -> None:
-    assert store.stats() == {"total": 0, "per_symbol": [], "per_day": [], "chosen_rank": {}}
+    assert store.stats() == {
+        "total": 0,
+        "per_symbol": [],
+        "per_day": [],
+        "chosen_rank": {},
+        "contributions": {"total": 0, "suspect": 0, "per_symbol": []},
+    }
 
 
 def test_iter_samples_streams_all_rows_in_id_order(store: FeedbackStore) -> None:
@@ -177,6 +183,6 @@ def test_store_without_auto_migrate_asks_for_the_migrate_command(database_url: s
     store = FeedbackStore(StoreConfig(engine=EngineConfig(url=database_url), auto_migrate=False))
     with pytest.raises(FeedbackUnavailable, match="python -m backend.feedback migrate"):
         store.add(sample())
-    assert store.migrate() == ["v0001_feedback_samples"]
+    assert store.migrate() == list(MIGRATIONS)
     assert store.add(sample()).created
     store.close()
