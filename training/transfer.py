@@ -71,17 +71,28 @@ class TransferConfig:
     progress: bool = True
 
 
+def class_by_group(classes: list[str], catalogue: Any) -> dict[str, str]:
+    """Today's glyph group -> the class of `classes` in it. A set or model built before a regrouping names some
+    groups by another member (`\\surd` for what is now the `\\sqrt{}` group); this finds them all the same."""
+    found = {}
+    for class_id in classes:
+        symbol = catalogue.entries.get(class_id)
+        found.setdefault(symbol.glyph if symbol else class_id, class_id)
+    return found
+
+
 def withheld_classes(classes: list[str], catalogue_path: Path) -> dict[str, str]:
     """Class id -> CROHME label for every withheld label (through the same label mapping as the data build)."""
     from training.labels import Catalogue, LabelMap
 
-    label_map = LabelMap(Catalogue.load(catalogue_path))
-    index = set(classes)
+    catalogue = Catalogue.load(catalogue_path)
+    label_map = LabelMap(catalogue)
+    by_group = class_by_group(classes, catalogue)
     chosen = {}
     for label in WITHHELD_CROHME_LABELS:
         resolved = label_map.resolve("crohme", label)
-        class_id = resolved.glyph
-        if class_id is None or class_id not in index:
+        class_id = by_group.get(resolved.glyph) if resolved.glyph else None
+        if class_id is None:
             raise ValueError(f"withheld CROHME label {label!r} maps to no class of the training set ({resolved.how})")
         chosen[class_id] = label
     return chosen
@@ -147,10 +158,11 @@ def reference_scores(
     scorer = OnnxScorer(model_dir)
     catalogue = Catalogue.load(catalogue_path)
     position = {c: i for i, c in enumerate(classes)}
+    by_group = class_by_group(classes, catalogue)
     columns = np.full(len(scorer.labels), -1, dtype=np.int64)
     for i, label in enumerate(scorer.labels):
         symbol = catalogue.entries.get(label)
-        columns[i] = position.get(symbol.glyph if symbol else label, -1)
+        columns[i] = position.get(by_group.get(symbol.glyph if symbol else label, ""), -1)
     raw = scorer.scores(images)
     scores = np.zeros((len(images), len(classes)), dtype=np.float32)
     known = columns >= 0
