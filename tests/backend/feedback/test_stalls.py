@@ -145,7 +145,8 @@ def check_stall_run(run: StallRun, database_url: str, name: str) -> None:
     assert any(a.started < run.stalled_at and a.status == 201 for a in run.feedback), "no write before the stall"
     assert any(a.started >= run.resumed_at and a.status in (200, 201) for a in run.feedback), "writes did not resume"
     assert set(run.predict_statuses) == {200}
-    assert max(run.predict_seconds) < 2.0, "/predict waited on the stalled database"
+    # Far below the stall: on a shared 2-core machine /predict alone can take a second, never the stall's 8 s.
+    assert max(run.predict_seconds) < 3.0, "/predict waited on the stalled database"
     acknowledged = {a.key: a.stored_id for a in run.feedback if a.status in (200, 201)}
     stored = stored_keys(database_url)
     assert {key: stored.get(key) for key in acknowledged} == acknowledged, "an acknowledged sample is missing"
