@@ -1,11 +1,11 @@
 // Personal examples (issue 12) end to end in real Firefox ESR (puppeteer-core over WebDriver BiDi, the built
 // extension as a temporary add-on) on the Overleaf-like page, against the real server behind a request-recording
 // proxy: a correction from place 3 answers first next time, a personal symbol taught with three drawings inserts
-// its snippet (also in offline mode), nothing personal reaches the server with feedback off. The options page
-// (export/import) cannot be opened over BiDi; its round trip runs in e2e-personal-chromium.test.mjs.
+// its snippet (also in offline mode), the options page (opened from the panel's "Your symbols…", as BiDi may not
+// navigate to moz-extension:// itself) exports, deletes and imports the set, nothing personal reaches the server.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
@@ -119,6 +119,58 @@ test('firefox_personal_offline_mode_ranks_the_same_way', { skip }, async () => {
   assert.equal(shown.answeredBy, 'offline');
   assert.equal(shown.candidates[0].command, SNIPPET, 'the personal symbol is first offline too');
   await setOptions({ mode: 'server' });
+});
+
+test('firefox_personal_options_page_exports_deletes_and_imports', { skip }, async () => {
+  await openPanel(session);
+  const teachOpen = await page.evaluate(() => !document.querySelector('#texsketch-panel-host').shadowRoot.querySelector('.teach').hidden);
+  if (!teachOpen) await clickInPanel(page, '.teach-toggle');
+  await clickInPanel(page, '.open-personal');
+  // The new tab: puppeteer reports its URL as about:blank over BiDi, but the page inside is ours.
+  let options = null;
+  for (let i = 0; i < 100 && !options; i++) {
+    for (const candidate of await browser.pages()) {
+      const url = await candidate.evaluate(() => document.URL).catch(() => '');
+      if (url.startsWith('moz-extension://') && url.includes('/options/')) options = candidate;
+    }
+    if (!options) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.ok(options, 'the options page opened from the panel');
+  const rows = () => options.evaluate(() => document.querySelectorAll('#personal-list tbody tr').length);
+  const until = async (predicate, what) => {
+    for (let i = 0; i < 200; i++) {
+      if (await predicate()) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+  await until(async () => (await rows()) === 2, 'two rows (a correction, a personal symbol)');
+  // What Export hands to the browser's download: the blob behind its link.
+  await options.evaluate(() => {
+    const create = URL.createObjectURL;
+    URL.createObjectURL = (blob) => {
+      blob.text().then((text) => (window.__exported = text));
+      return create(blob);
+    };
+  });
+  await options.click('#personal-export');
+  await until(() => options.evaluate(() => Boolean(window.__exported)), 'the export');
+  const exported = JSON.parse(await options.evaluate(() => window.__exported));
+  assert.equal(exported.format, 'texsketch-personal-set');
+  assert.equal(exported.examples.length, 4);
+  for (const left of [1, 0]) {
+    await options.click('#personal-list tbody tr button.remove');
+    await until(async () => (await rows()) === left, `${left} row(s) after deleting`);
+  }
+  const file = join(root, 'texsketch-personal.json');
+  writeFileSync(file, JSON.stringify(exported));
+  await (await options.$('#personal-import')).uploadFile(file);
+  await until(() => options.evaluate(() => /Imported 4/.test(document.getElementById('personal-status').textContent)), 'the import');
+  assert.equal(await rows(), 2);
+  await options.close();
+  await page.bringToFront();
+  const back = await drawFixture(page, TAUGHT);
+  assert.equal(back.candidates[0].command, SNIPPET, 'imported: the personal symbol is back');
 });
 
 test('firefox_personal_nothing_personal_reaches_the_server_with_feedback_off', { skip }, () => {

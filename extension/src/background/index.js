@@ -61,6 +61,7 @@ const route = createRouter({
   syncHosts: async () => syncHostScripts(api, (await settings()).overleafHosts),
   feedback,
   personal,
+  openOptions: () => api.runtime.openOptionsPage(),
 });
 
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {

@@ -4,6 +4,7 @@ import {
   FEEDBACK,
   GET_STATUS,
   MessageError,
+  OPEN_OPTIONS,
   parseCorrection,
   parseDrawingExample,
   parseFeedback,
@@ -26,8 +27,9 @@ import {
  * @param {() => Promise<object>} [deps.syncHosts] re-register content scripts for self-hosted Overleaf
  * @param {import('./feedback-sender.js').FeedbackSender} [deps.feedback] sends picks when the user opted in
  * @param {import('./personal-store.js').PersonalStore} [deps.personal] the personal examples (browser only)
+ * @param {() => Promise<void>} [deps.openOptions] opens the options page
  */
-export function createRouter({ recognition, status, syncHosts, feedback, personal }) {
+export function createRouter({ recognition, status, syncHosts, feedback, personal, openOptions }) {
   const needPersonal = () => {
     if (!personal) throw new Error('personal examples are not wired up here');
     return personal;
@@ -62,6 +64,10 @@ export function createRouter({ recognition, status, syncHosts, feedback, persona
           return { ok: true, ...(await needPersonal().import(message.data)) };
         case PERSONAL_EXPORT:
           return { ok: true, data: await needPersonal().raw() };
+        case OPEN_OPTIONS:
+          if (!openOptions) throw new Error('no options page here');
+          await openOptions();
+          return { ok: true };
         case WARM_UP:
           recognition.warmUp(); // not awaited: the panel is open already, the model loads meanwhile
           return { ok: true };

@@ -2,6 +2,7 @@
 // to the background (recognition) and the MAIN-world script (editor).
 import {
   FEEDBACK,
+  OPEN_OPTIONS,
   PERSONAL_CORRECTION,
   PERSONAL_TEACH,
   requestRecognition,
@@ -38,6 +39,7 @@ const LOOPBACK = ['http://127.0.0.1/*', 'http://localhost/*'];
         if (!answer?.ok) throw new Error(answer?.error ?? 'the extension background did not answer');
         return answer;
       },
+      openOptions: () => api.runtime.sendMessage({ type: OPEN_OPTIONS }).catch(() => {}),
       settings: {
         load: () => loadSettings(api.storage),
         save: async ({ mode, serverUrl, sendFeedback }) => {

@@ -66,11 +66,13 @@ export class Panel {
     teach = async () => {
       throw new Error('personal symbols are not available here');
     },
+    openOptions = () => {},
     document: doc = document,
   }) {
     this.recognize = recognize;
     this.onCorrection = onCorrection;
     this.teachRequest = teach;
+    this.openOptions = openOptions;
     this.embedding = null; // the embedding and model sha256 of the answer on screen (personal examples)
     this.modelSha = null;
     this.onInsert = onInsert;
@@ -145,6 +147,7 @@ export class Panel {
       clear: () => this.clear(),
       status: (text, kind) => this.#setStatus(text, kind),
       save: (request) => this.teachRequest(request),
+      openOptions: () => this.openOptions(),
     });
     $('.teach-toggle').addEventListener('click', () => (this.teachForm.isOpen ? this.teachForm.close() : this.teachForm.open()));
     $('.undo').addEventListener('click', () => this.undo());

@@ -9,7 +9,8 @@ export const TEACH_MARKUP = `
             placeholder="\\mathbb{R}"></label>
           <div class="teach-row"><button type="submit" class="keep">Keep drawing</button>
             <span class="teach-count">0/${DRAWINGS_PER_SYMBOL}</span><button type="button" class="cancel-teach">Cancel</button></div>
-          <div class="teach-note">Draw the symbol, wait for candidates, press Keep; ${DRAWINGS_PER_SYMBOL} times.</div>
+          <div class="teach-note">Draw the symbol, wait for candidates, press Keep; ${DRAWINGS_PER_SYMBOL} times.
+            <button type="button" class="open-personal" title="List, delete, export or import your symbols and corrections">Your symbols…</button></div>
         </form>`;
 
 export class TeachForm {
@@ -20,9 +21,11 @@ export class TeachForm {
    * @param {() => void} deps.clear clear the canvas for the next drawing
    * @param {(text: string, kind?: string) => void} deps.status the panel's status line
    * @param {(request: {snippet: string, drawings: object[]}) => Promise<object>} deps.save the background's answer
+   * @param {() => void} [deps.openOptions] opens the options page, where the personal set is managed
    */
-  constructor({ form, current, clear, status, save }) {
+  constructor({ form, current, clear, status, save, openOptions = () => {} }) {
     Object.assign(this, { form, current, clear, status, save });
+    form.querySelector('.open-personal').addEventListener('click', () => openOptions());
     this.drawings = [];
     form.addEventListener('submit', (event) => {
       event.preventDefault();

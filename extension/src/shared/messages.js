@@ -18,6 +18,8 @@ export const PERSONAL_LIST = 'texsketch:personal-list';
 export const PERSONAL_REMOVE = 'texsketch:personal-remove';
 export const PERSONAL_IMPORT = 'texsketch:personal-import';
 export const PERSONAL_EXPORT = 'texsketch:personal-export';
+// Open the options page (its "Your symbols and corrections" section) from the panel.
+export const OPEN_OPTIONS = 'texsketch:open-options';
 
 export const MAX_K = 20;
 
