@@ -86,7 +86,11 @@ class Recognizer:
     @classmethod
     def load(cls, model_dir: Path, catalogue: Catalogue, threads: int = 1) -> Recognizer:
         card = load_model_card(model_dir)
-        return cls(create_session(card.onnx_path, threads), card, catalogue, load_uncertainty(model_dir))
+        recognizer = cls(create_session(card.onnx_path, threads), card, catalogue)
+        # Only a model that passed its checks reads (and may warn about) its "not sure" rule: a start that fails
+        # says one line, the reason.
+        recognizer.uncertainty = load_uncertainty(model_dir)
+        return recognizer
 
     @property
     def label_count(self) -> int:
