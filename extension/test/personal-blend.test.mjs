@@ -60,3 +60,22 @@ test('personal_blend_personalize_answer_without_embedding_or_examples_keeps_the_
   }
   assert.deepEqual(personalizeAnswer(answer, empty, 3).predictions, answer.predictions.slice(0, 3));
 });
+
+test('personal_blend_a_first_answer_from_the_writers_examples_is_not_marked_not_sure', () => {
+  const c = golden.cases.find((x) => x.name.includes('place 3 to first'));
+  const index = new PersonalIndex(c.examples.map((e) => ({ symbolId: e.symbol, embedding: e.embedding })));
+  const answer = {
+    predictions: c.candidates.map((p) => ({ id: p.id, command: p.id, score: p.score, alternatives: [] })),
+    embedding: c.embedding,
+    model: {},
+    not_sure: true,
+    confidence: 0.3,
+  };
+  const personal = { index, symbolOf: () => undefined };
+  const shown = personalizeAnswer(answer, personal, 5);
+  assert.equal(shown.predictions[0].id, c.candidates[2].id);
+  assert.equal(shown.not_sure, false);
+  assert.equal(shown.confidence, 0.3, 'the calibrated confidence is the model\'s, unchanged');
+  const far = personalizeAnswer({ ...answer, embedding: c.embedding.map((v) => -v) }, personal, 5);
+  assert.equal(far.not_sure, true, 'no near example: the model\'s judgement stands');
+});

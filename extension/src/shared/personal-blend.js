@@ -141,5 +141,9 @@ export function personalizeAnswer(answer, personal, k, params = DEFAULT_PARAMETE
     shown.push({ ...entry, score: c.score, model_score: c.modelScore, personal_bonus: c.bonus });
     if (shown.length === k) break;
   }
-  return { ...answer, predictions: shown, personalized: true };
+  const answered = { ...answer, predictions: shown, personalized: true };
+  // The model's "not sure" (backend/confidence.py) judges its own scores; when the writer's own examples put the
+  // first answer there, it is the writer's label, not a guess: no "draw it again" hint then.
+  if (answer.not_sure === true && shown[0]?.personal_bonus > 0) answered.not_sure = false;
+  return answered;
 }
