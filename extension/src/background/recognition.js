@@ -22,6 +22,7 @@ export class Recognition {
     this.bundledUrl = bundledUrl;
     this.fetchImpl = fetchImpl;
     this.previewCache = new Map();
+    this.reembedding = null; // the re-embedding of an older model's examples under way, if any
   }
 
   /** Load the offline model ahead of the first drawing when it may be used (the panel just opened). */
