@@ -128,6 +128,15 @@ def fit_junk_network(
     }
 
 
+def threshold_for(real_scores: npt.NDArray[np.float64], share: float) -> float:
+    """The lowest threshold that flags (score >= threshold) at most `share` of the real drawings."""
+    ordered = np.sort(real_scores)
+    allowed = int(np.floor(share * len(ordered)))
+    if allowed == 0:
+        return float(np.nextafter(ordered[-1], np.inf))
+    return float(ordered[len(ordered) - allowed])
+
+
 def flag_rates(
     rule: confidence.UncertaintyRule,
     real: npt.NDArray[np.float64],
@@ -193,8 +202,7 @@ def calibrate(config: CalibrateConfig) -> dict[str, Any]:
     }
     provisional = confidence.UncertaintyRule.from_json(block)
     real_scores = np.array([provisional.junk_score(row) for row in real])
-    # The smallest threshold that leaves at most the target share of real drawings at or above it.
-    block["threshold"] = float(np.quantile(real_scores, 1.0 - config.real_flagged_target, method="higher"))
+    block["threshold"] = threshold_for(real_scores, config.real_flagged_target)
     rule = confidence.UncertaintyRule.from_json(block)
     fitted = flag_rates(rule, real, junk_rows, kinds)
     stated = np.array([rule.confidence(row) for row in real])
