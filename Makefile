@@ -14,6 +14,8 @@ DATA ?=
 DEVICE ?=
 # Any other training.train options for train-export, e.g. TRAIN_ARGS="--patience 12 --seed 1"
 TRAIN_ARGS ?=
+# A transfer.json from `make eval-transfer` on the same data and code, reported in models/model.json
+TRANSFER ?=
 
 .PHONY: run test test-python test-js test-extension lint catalogue golden data data-preview train-export \
         calibrate eval eval-personal eval-personal-tune eval-transfer fonts bench models extension system-deps clean help
@@ -113,7 +115,7 @@ train-export: $(VENV)/.test fonts
 	$(PY) -m training.train --data $(DATASET) --name $(RUN_NAME) --time-budget-minutes $(MINUTES) \
 		$(if $(MODEL),--model $(MODEL)) $(if $(EPOCHS),--epochs $(EPOCHS)) $(if $(DEVICE),--device $(DEVICE)) \
 		$(TRAIN_ARGS)
-	$(PY) -m training.export --run runs/$(RUN_NAME) --out models
+	$(PY) -m training.export --run runs/$(RUN_NAME) --out models $(if $(TRANSFER),--transfer $(TRANSFER))
 	$(PY) -m training.quantize --model models --data $(DATASET) --refusal-ok
 	$(MAKE) --no-print-directory calibrate DATA=$(DATASET)
 	$(PY) -m training.evaluate --model models --data $(DATASET)/heldout/*.jsonl*

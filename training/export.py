@@ -50,6 +50,9 @@ class ExportConfig:
     # The usage prior (backend/usage_prior.py, models/usage.json) goes into the graph: every consumer ranks with it.
     usage_prior: bool = True
     usage: str = "models/usage.json"  # how often each command is used (python -m training.catalogue --usage)
+    # A transfer.json (`make eval-transfer`) measured with the same data and training code: copied into
+    # model.json metrics, so the shipped model says how well its synthetic-only classes are likely to do.
+    transfer: str = ""
     plots: bool = True  # copy the run's PNG plots next to the model
 
 
@@ -224,6 +227,27 @@ def usage_log_prior(labels: list[str], config: ExportConfig) -> tuple[np.ndarray
     return prior, {"strength": prior_config.strength, "smoothing": prior_config.smoothing, "corpus": usage.corpus}
 
 
+def transfer_summary(path: Path) -> dict[str, Any]:
+    """The headline figures of a transfer run (training/transfer.py), without per-class rows or local paths."""
+    result = json.loads(path.read_text())
+
+    def brief(part: dict[str, Any]) -> dict[str, Any]:
+        return {key: part[key] for key in ("n", "top1", "top5")}
+
+    summary: dict[str, Any] = {
+        "withheld_classes": len(result["withheld"]),
+        "run": path.parent.name,
+        "epochs": result["config"]["epochs"],
+        "synthetic_only": brief(result["transfer"]["synthetic_only"]),
+        "other_crohme": brief(result["transfer"]["with_real_data"]),
+    }
+    if "transfer_without_prior" in result:
+        summary["synthetic_only_without_prior"] = brief(result["transfer_without_prior"]["synthetic_only"])
+    if "reference" in result:
+        summary["reference"] = {"model": result["reference"]["model"], **brief(result["reference"]["synthetic_only"])}
+    return summary
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -339,6 +363,8 @@ def export(config: ExportConfig) -> dict[str, Any]:
         }
         (staging / "model.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n")
         card["metrics"]["heldout"] = _heldout_metrics(staging, data_folder / "heldout", Path(config.catalogue))
+        if config.transfer:
+            card["metrics"]["transfer"] = transfer_summary(Path(config.transfer))
         (staging / "model.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n")
         # Install: the ONNX file first, so model.json never names a checksum that is not on disk.
         shutil.move(str(onnx_path), out / "model.onnx")
@@ -371,6 +397,7 @@ def _parse_args(argv: list[str] | None) -> ExportConfig:
     parser.add_argument("--plots", action=argparse.BooleanOptionalAction, default=defaults.plots)
     parser.add_argument("--usage-prior", action=argparse.BooleanOptionalAction, default=defaults.usage_prior)
     parser.add_argument("--usage", default=defaults.usage, help="usage counts (default models/usage.json)")
+    parser.add_argument("--transfer", default=defaults.transfer, help="a transfer.json to report in model.json")
     return ExportConfig(**vars(parser.parse_args(argv)))
 
 

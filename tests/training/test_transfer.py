@@ -55,3 +55,26 @@ def test_derive_keeps_arrays_aligned(tmp_path: Path, dataset: Path) -> None:
     data = trainset.load(tmp_path / "d")
     assert len(data.images) == len(data.labels) == len(data.split) == len(data.group) == len(data.synthetic)
     assert np.isin(data.labels, np.arange(len(CLASSES))).all()
+
+
+def test_transfer_summary_keeps_headline_figures_only(tmp_path: Path) -> None:
+    from training.export import transfer_summary
+
+    def part(n: int, top1: float, top5: float) -> dict:
+        return {"n": n, "top1": top1, "top5": top5, "by_class": {"\\alpha": {"n": 1, "top1": 1.0, "top5": 1.0}}}
+
+    result = {
+        "config": {"epochs": 6, "data": "/abs/path/should/not/leak"},
+        "withheld": ["\\alpha", "\\beta"],
+        "transfer": {"synthetic_only": part(10, 0.5, 0.8), "with_real_data": part(90, 0.9, 0.98)},
+        "transfer_without_prior": {"synthetic_only": part(10, 0.4, 0.7), "with_real_data": part(90, 0.9, 0.97)},
+        "reference": {"model": "old", "synthetic_only": part(10, 0.9, 1.0), "with_real_data": part(90, 0.9, 0.98)},
+    }
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "transfer.json").write_text(json.dumps(result))
+    summary = transfer_summary(tmp_path / "run" / "transfer.json")
+    assert summary["synthetic_only"] == {"n": 10, "top1": 0.5, "top5": 0.8}
+    assert summary["synthetic_only_without_prior"]["top1"] == 0.4
+    assert summary["reference"] == {"model": "old", "n": 10, "top1": 0.9, "top5": 1.0}
+    assert summary["withheld_classes"] == 2 and summary["run"] == "run"
+    assert "/abs" not in json.dumps(summary)
