@@ -21,7 +21,7 @@ TRANSFER ?=
         calibrate eval eval-personal eval-personal-tune eval-transfer fonts bench models extension system-deps clean help
 
 help:
-	@echo "make run | test | lint | catalogue | golden | data | data-preview | models | train-export | eval | eval-transfer | eval-personal | bench | extension"
+	@echo "make run | test | lint | catalogue | golden | data | data-preview | models | train-export | calibrate | eval | eval-transfer | eval-personal | bench | extension"
 
 # --- environments -------------------------------------------------------------------------------
 $(VENV)/.serve: pyproject.toml
