@@ -23,7 +23,7 @@ from backend.feedback.service import open_feedback_service
 from backend.metrics import Metrics, MetricsMiddleware
 from backend.model_card import ModelLoadError
 from backend.recognizer import Recognizer
-from backend.routes import demo, docs, health, metrics, predict, symbols
+from backend.routes import contribute, demo, docs, health, metrics, predict, symbols
 from backend.settings import Settings
 from backend.state import ServerState
 from backend.symbol_search import SymbolIndex
@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None, load_now: bool = False) -> Fast
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(demo.router)
+    app.include_router(contribute.router)
     app.include_router(feedback.router)
     app.include_router(docs.router)
     docs.mount_docs_assets(app)

@@ -1,0 +1,282 @@
+// TeXSketch contribute page: shows one symbol the recogniser knows least (GET /contribute/next), the user draws
+// it, Submit sends it through POST /feedback with "source": "contribute" and this visit's random session id.
+// Opt-in (the box), anonymous (backend/feedback/README.md). Plain JS, no build step. The stroke capture is a
+// small copy of demo.js's (that file is a classic script, not a module to import).
+"use strict";
+
+const QUEUE_BATCH = 10; // symbols per GET /contribute/next
+const QUEUE_LOW = 3; // fetch more before the queue runs dry
+const UNKNOWN_KEY = "texsketch.contribute.unknown"; // ids the user said they do not know: this browser only
+const CONSENT_KEY = "texsketch.contribute.consent";
+
+const pad = document.getElementById("pad");
+const context = pad.getContext("2d");
+const hint = document.getElementById("hint");
+const undoButton = document.getElementById("undo");
+const clearButton = document.getElementById("clear");
+const submitButton = document.getElementById("submit");
+const skipButton = document.getElementById("skip");
+const unknownButton = document.getElementById("unknown");
+const consentBox = document.getElementById("consent");
+const statusLine = document.getElementById("status");
+const sentLine = document.getElementById("sent");
+
+/** A random id for this visit, kept in memory only: it keeps this visit's drawings on one side of the split. */
+const session = randomId();
+const strokes = [];
+let activeStroke = null;
+let activePointer = null;
+let startTime = 0;
+let queue = [];
+let current = null;
+let modelVersion = "unknown";
+let sent = 0;
+let sending = false;
+/** Ids asked for in this visit already (sent or skipped): not asked again until the page is reloaded. */
+const seen = new Set();
+const unknown = new Set(readUnknown());
+
+function randomId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  // randomUUID exists only on secure origins (https, localhost); a LAN address over http still gets 122 random bits.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function readUnknown() {
+  try {
+    const ids = JSON.parse(localStorage.getItem(UNKNOWN_KEY) || "[]");
+    return Array.isArray(ids) ? ids.filter((id) => typeof id === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+// --- drawing (as demo.js) ---------------------------------------------------------------------
+
+function resizeCanvas() {
+  const ratio = window.devicePixelRatio || 1;
+  const box = pad.getBoundingClientRect();
+  pad.width = Math.round(box.width * ratio);
+  pad.height = Math.round(box.height * ratio);
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  redraw();
+}
+
+function redraw() {
+  const box = pad.getBoundingClientRect();
+  context.clearRect(0, 0, box.width, box.height);
+  context.lineCap = "round";
+  context.lineJoin = "round";
+  context.lineWidth = 4;
+  context.strokeStyle = getComputedStyle(document.body).color;
+  for (const stroke of strokes) {
+    context.beginPath();
+    context.moveTo(stroke[0][0], stroke[0][1]);
+    if (stroke.length === 1) context.lineTo(stroke[0][0] + 0.01, stroke[0][1]);
+    for (const [x, y] of stroke.slice(1)) context.lineTo(x, y);
+    context.stroke();
+  }
+  hint.classList.toggle("gone", strokes.length > 0);
+  undoButton.disabled = strokes.length === 0;
+  clearButton.disabled = strokes.length === 0;
+  updateSubmit();
+}
+
+function pointOf(event) {
+  const box = pad.getBoundingClientRect();
+  const x = Math.round((event.clientX - box.left) * 10) / 10;
+  const y = Math.round((event.clientY - box.top) * 10) / 10;
+  return [x, y, Math.round(event.timeStamp - startTime)];
+}
+
+pad.addEventListener("pointerdown", (event) => {
+  if (activePointer !== null || event.button > 0) return;
+  event.preventDefault();
+  activePointer = event.pointerId;
+  pad.setPointerCapture(event.pointerId);
+  if (strokes.length === 0) startTime = event.timeStamp;
+  activeStroke = [pointOf(event)];
+  strokes.push(activeStroke);
+  redraw();
+});
+
+pad.addEventListener("pointermove", (event) => {
+  if (event.pointerId !== activePointer) return;
+  const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
+  for (const e of events.length ? events : [event]) activeStroke.push(pointOf(e));
+  redraw();
+});
+
+function endStroke(event) {
+  if (event.pointerId !== activePointer) return;
+  activePointer = null;
+  activeStroke = null;
+  document.body.dataset.strokes = String(strokes.length); // lets tests see a stroke has ended
+  updateSubmit();
+}
+pad.addEventListener("pointerup", endStroke);
+pad.addEventListener("pointercancel", endStroke);
+
+function undo() {
+  if (activePointer !== null) return;
+  strokes.pop();
+  redraw();
+}
+
+function clearDrawing() {
+  if (activePointer !== null) return;
+  strokes.length = 0;
+  document.body.dataset.strokes = "0";
+  redraw();
+}
+
+// --- the symbol asked for ---------------------------------------------------------------------
+
+function updateSubmit() {
+  submitButton.disabled = sending || !current || strokes.length === 0 || activePointer !== null || !consentBox.checked;
+  submitButton.title = consentBox.checked ? "Send this drawing (Enter)" : "Tick the box below to send drawings";
+}
+
+async function fillQueue() {
+  const response = await fetch(`/contribute/next?count=${QUEUE_BATCH}`);
+  if (!response.ok) throw new Error(`the server answered ${response.status}`);
+  const answer = await response.json();
+  modelVersion = answer.model.version;
+  const queued = new Set(queue.map((symbol) => symbol.id));
+  for (const symbol of answer.symbols) {
+    if (!seen.has(symbol.id) && !unknown.has(symbol.id) && !queued.has(symbol.id)) queue.push(symbol);
+  }
+}
+
+async function next() {
+  current = null;
+  clearDrawing();
+  try {
+    if (queue.length < QUEUE_LOW) await fillQueue();
+  } catch (error) {
+    setStatus(`Could not load the next symbol: ${error.message}`, true);
+  }
+  current = queue.shift() || null;
+  if (current) seen.add(current.id);
+  show(current);
+}
+
+function show(symbol) {
+  const preview = document.getElementById("ask-preview");
+  document.getElementById("ask-command").textContent = symbol ? symbol.command : "Nothing left to ask for";
+  document.getElementById("ask-name").textContent = symbol ? symbol.name : "";
+  const why = document.getElementById("ask-why");
+  why.textContent = symbol ? symbol.why : "";
+  why.hidden = !symbol;
+  why.classList.toggle("check", Boolean(symbol && symbol.why === "check symbol"));
+  preview.replaceChildren();
+  if (symbol && symbol.preview_url) {
+    const image = document.createElement("img");
+    image.className = "preview";
+    image.src = symbol.preview_url;
+    image.alt = symbol.unicode || symbol.command;
+    image.addEventListener("error", () => preview.replaceChildren(glyph(symbol)));
+    preview.append(image);
+  } else if (symbol) {
+    preview.append(glyph(symbol));
+  }
+  document.body.dataset.asked = symbol ? symbol.id : "";
+  skipButton.disabled = unknownButton.disabled = !symbol;
+  updateSubmit();
+}
+
+function glyph(symbol) {
+  return Object.assign(document.createElement("span"), { className: "fallback-glyph", textContent: symbol.unicode || "?" });
+}
+
+// --- sending (POST /feedback, source "contribute") ---------------------------------------------
+
+async function submit() {
+  if (submitButton.disabled) return;
+  sending = true;
+  updateSubmit();
+  const body = JSON.stringify({
+    strokes,
+    chosen_id: current.id,
+    shown: [],
+    model_version: modelVersion,
+    client: "demo/contribute",
+    source: "contribute",
+    session,
+  });
+  // One key per drawing: a retry after a 503 is stored once.
+  const headers = { "content-type": "application/json", "idempotency-key": randomId() };
+  setStatus("Sending…");
+  try {
+    let response = await fetch("/feedback", { method: "POST", headers, body });
+    if (response.status === 503) {
+      const wait = Math.min(5, Number(response.headers.get("retry-after")) || 1);
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      response = await fetch("/feedback", { method: "POST", headers, body });
+    }
+    if (!response.ok) {
+      const answer = await response.json().catch(() => null);
+      const first = answer && Array.isArray(answer.detail) ? answer.detail[0] : null;
+      throw new Error(first ? first.msg : `the server answered ${response.status}`);
+    }
+    sent += 1;
+    sentLine.textContent = `${sent} sent`;
+    document.body.dataset.sent = String(sent);
+    setStatus("Thank you!");
+    sending = false;
+    await next();
+  } catch (error) {
+    // The drawing stays on the canvas: Submit again sends the same drawing (a new key, since it may not be stored).
+    setStatus(`Not sent: ${error.message}`, true);
+  } finally {
+    sending = false;
+    updateSubmit();
+  }
+}
+
+function setStatus(text, isError = false) {
+  statusLine.textContent = text;
+  statusLine.classList.toggle("error", isError);
+}
+
+// --- controls ---------------------------------------------------------------------------------
+
+undoButton.addEventListener("click", undo);
+clearButton.addEventListener("click", clearDrawing);
+submitButton.addEventListener("click", submit);
+skipButton.addEventListener("click", () => {
+  setStatus("");
+  next();
+});
+unknownButton.addEventListener("click", () => {
+  if (current) {
+    unknown.add(current.id);
+    localStorage.setItem(UNKNOWN_KEY, JSON.stringify([...unknown]));
+  }
+  setStatus("");
+  next();
+});
+consentBox.checked = localStorage.getItem(CONSENT_KEY) === "on";
+consentBox.addEventListener("change", () => {
+  localStorage.setItem(CONSENT_KEY, consentBox.checked ? "on" : "off");
+  updateSubmit();
+});
+document.addEventListener("keydown", (event) => {
+  if (event.target.closest && event.target.closest("input, textarea, select")) return;
+  // Enter on a focused button presses that button; only elsewhere does it mean Submit.
+  if (event.key === "Enter" && event.target.closest && event.target.closest("button, a")) return;
+  if ((event.ctrlKey || event.metaKey) && event.key === "z") {
+    event.preventDefault();
+    undo();
+  } else if (event.key === "Escape") {
+    clearDrawing();
+  } else if (event.key === "Enter") {
+    event.preventDefault();
+    submit();
+  }
+});
+
+window.addEventListener("resize", resizeCanvas);
+resizeCanvas();
+next();
