@@ -24,7 +24,7 @@ async function launchWith(extensionDir) {
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: true,
-    protocolTimeout: 30_000,
+    protocolTimeout: 90_000, // starting a second Firefox (the isolated-world case) on a loaded 2-core machine took over 30 s
     defaultViewport: { width: 1100, height: 700 },
   });
   await launched.installExtension(extensionDir);
