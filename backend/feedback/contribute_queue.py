@@ -85,7 +85,9 @@ def plan(
     config: QueueConfig = QueueConfig(),
 ) -> list[Ask]:
     """`count` asks: the rarest classes in order, every `check_every`-th replaced by a well-known class."""
-    well_known = sorted(classes, key=lambda g: (-real[g], -usage.get(g, 0), g))[: config.check_pool]
+    # At most one class in `check_every` is a check class, so a small model still has classes left to ask for.
+    pool = min(config.check_pool, max(1, len(classes) // config.check_every))
+    well_known = sorted(classes, key=lambda g: (-real[g], -usage.get(g, 0), g))[:pool]
     check_set = set(well_known)
     rare = iter(sorted((g for g in classes if g not in check_set), key=lambda g: (real[g], rng.random())))
     checks_needed = count // config.check_every
