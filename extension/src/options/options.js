@@ -23,6 +23,7 @@ async function show() {
   const settings = await loadSettings(api.storage);
   form.mode.value = settings.mode;
   form.serverUrl.value = settings.serverUrl;
+  document.getElementById('contribute-link').href = `${settings.serverUrl}/contribute`; // issue 15
   form.overleafHosts.value = settings.overleafHosts.join('\n');
   form.sendFeedback.checked = settings.sendFeedback;
   await showServerStatus();
