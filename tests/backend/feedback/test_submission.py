@@ -35,6 +35,16 @@ def test_parse_feedback_body_rank_is_none_when_the_choice_was_not_shown() -> Non
     assert parse(feedback_body(chosen_id=REALS, shown=[])).chosen_rank is None
 
 
+def test_parse_feedback_body_contribution_keeps_source_and_session() -> None:
+    sample = parse(feedback_body(source="contribute", session="3f2b9c1e-77aa-4d2e-9b1f-0c8d7e6a5b4c", shown=[]))
+    assert (sample.source, sample.session) == ("contribute", "3f2b9c1e-77aa-4d2e-9b1f-0c8d7e6a5b4c")
+    plain = parse(feedback_body())
+    assert (plain.source, plain.session) == ("pick", None)
+    # A pick's fingerprint is what it was before contributions existed, so old idempotency keys still match.
+    assert plain.sha256() == parse(feedback_body(source="pick")).sha256()
+    assert sample.sha256() != parse(feedback_body(shown=[])).sha256()
+
+
 def test_sample_fingerprint_tells_samples_apart() -> None:
     assert parse(feedback_body(1)).sha256() == parse(feedback_body(1)).sha256()
     assert parse(feedback_body(1)).sha256() != parse(feedback_body(2)).sha256()
@@ -65,6 +75,11 @@ def test_sample_fingerprint_tells_samples_apart() -> None:
         (feedback_body(model_version=3), ["body", "model_version"], "must be a string"),
         (feedback_body(client="x" * 65), ["body", "client"], "1 to 64 characters"),
         (feedback_body(client="alice@example.org"), ["body", "client"], "letters, digits"),
+        (feedback_body(source="camera"), ["body", "source"], "must be one of pick, contribute"),
+        (feedback_body(source=None), ["body", "source"], "must be one of"),
+        (feedback_body(session="short"), ["body", "session"], "8 to 64 letters"),
+        (feedback_body(session="alice@example.org"), ["body", "session"], "8 to 64 letters"),
+        (feedback_body(session=12345678), ["body", "session"], "8 to 64 letters"),
     ],
 )
 def test_parse_feedback_body_rejects_with_the_field_named(body: Any, loc: list[Any], message: str) -> None:
