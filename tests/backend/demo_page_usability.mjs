@@ -13,6 +13,7 @@ const require = createRequire(new URL("../../extension/package.json", import.met
 const { chromium } = require("playwright-core");
 
 const [url, scenario, screenshot] = process.argv.slice(2);
+// Waits are bounded but generous: the tests share 2 CPU cores with training runs and other suites.
 const phone = scenario === "phone";
 const profile = mkdtempSync(join(tmpdir(), "texsketch-demo-usability-"));
 const context = await chromium.launchPersistentContext(profile, {
@@ -97,7 +98,7 @@ try {
 
     // "None of these?" leads to search: focus in the box, every symbol listed to browse, with the count.
     await page.click("#search-instead");
-    await page.locator("#found-count:not([hidden])").waitFor({ timeout: 5000 });
+    await page.locator("#found-count:not([hidden])").waitFor({ timeout: 15000 });
     report.browse = await page.locator("#found-count").innerText();
     assert.equal(await page.evaluate(() => document.activeElement.id), "query");
     assert.match(report.browse, /^24 of \d+$/);
@@ -112,7 +113,7 @@ try {
     report.commands = commands;
     for (const [key, index] of [["2", 1], ["1", 0]]) {
       await page.keyboard.press(key);
-      await page.waitForFunction((c) => document.body.dataset.copied === c, commands[index], { timeout: 5000 });
+      await page.waitForFunction((c) => document.body.dataset.copied === c, commands[index], { timeout: 15000 });
       assert.equal(await page.evaluate(() => navigator.clipboard.readText()), commands[index]);
     }
     report.keysCopied = true;
@@ -120,12 +121,12 @@ try {
 
     // Search: "arrow" shows how many it found and a way to see more; packages are named in full.
     await page.fill("#query", "arrow");
-    await page.waitForFunction(() => document.getElementById("found").dataset.query === "arrow", null, { timeout: 5000 });
+    await page.waitForFunction(() => document.getElementById("found").dataset.query === "arrow", null, { timeout: 15000 });
     report.arrowCount = await page.locator("#found-count").innerText();
     report.arrowFirst = await page.locator("#found button").evaluateAll((nodes) => nodes.slice(0, 3).map((n) => n.dataset.command));
     const total = Number(report.arrowCount.split(" of ")[1]);
     await page.click("#more");
-    await page.waitForFunction((n) => document.querySelectorAll("#found button").length === n, Math.min(total, 72), { timeout: 5000 });
+    await page.waitForFunction((n) => document.querySelectorAll("#found button").length === n, Math.min(total, 72), { timeout: 15000 });
     report.afterMore = await page.locator("#found-count").innerText();
     report.truncatedBadges = await page.locator("#found .badge").evaluateAll((nodes) => nodes.filter((n) => n.scrollWidth > n.clientWidth + 1).length);
     assert.equal(report.truncatedBadges, 0, "no badge is cut");
@@ -134,7 +135,7 @@ try {
     const inkHeight = async (query, command) => {
       await page.fill("#query", query);
       const image = page.locator(`#found button[data-command="${command.replaceAll("\\", "\\\\")}"] img.preview`);
-      await image.waitFor({ timeout: 5000 });
+      await image.waitFor({ timeout: 15000 });
       await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await image.elementHandle());
       return image.evaluate((img) => {
         const canvas = document.createElement("canvas");
@@ -166,7 +167,7 @@ try {
     assert.ok(report.sizes.sum.ink > report.sizes.Sigma.ink * 1.15, `\\sum taller than \\Sigma: ${JSON.stringify(report.sizes)}`);
     assert.ok(report.sizes.bullet.ink > report.sizes.period.ink * 2, `\\bullet larger than .: ${JSON.stringify(report.sizes)}`);
     await page.fill("#query", "integral");
-    await page.waitForFunction(() => document.getElementById("found").dataset.query === "integral", null, { timeout: 5000 });
+    await page.waitForFunction(() => document.getElementById("found").dataset.query === "integral", null, { timeout: 15000 });
     await page.screenshot({ path: screenshot.replace(/\.png$/, "-search.png"), fullPage: true });
   }
   assert.deepEqual(pageErrors, []);
