@@ -20,13 +20,15 @@ LABELS = glyph_labels(SYMBOLS)  # 9 classes
 ALPHA, ARROW, LEQ, REALS, NORM, BACKSLASH, SLASH, SUM, LLBRACKET = LABELS
 
 
-def app_with_counts(tmp_path: Path, real_train_per_class: list[int] | None) -> TestClient:
+def app_with_counts(
+    tmp_path: Path, real_train_per_class: list[int] | None, database_url: str | None = None
+) -> TestClient:
     model_dir = write_model_dir(tmp_path / "models")
     if real_train_per_class is not None:
         card = json.loads((model_dir / "model.json").read_text())
         card["data"] = {"real_train_per_class": real_train_per_class}
         (model_dir / "model.json").write_text(json.dumps(card))
-    settings = Settings(model_dir=model_dir, database_url=f"sqlite:///{tmp_path / 'feedback.sqlite3'}")
+    settings = Settings(model_dir=model_dir, database_url=database_url or f"sqlite:///{tmp_path / 'feedback.sqlite3'}")
     return TestClient(create_app(settings))
 
 
@@ -109,3 +111,14 @@ def test_contribute_next_ignores_malformed_per_class_counts(tmp_path: Path, bad:
     with app_with_counts(tmp_path, bad) as client:  # type: ignore[arg-type]
         answer = asked(client)
     assert answer["counts"]["training"].startswith("default")
+
+
+@pytest.mark.parametrize("state", ["off", "unavailable"])
+def test_contribute_next_answers_from_training_counts_without_the_feedback_store(tmp_path: Path, state: str) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the database folder should be")
+    url = "off" if state == "off" else f"sqlite:///{blocker / 'feedback.sqlite3'}"
+    with app_with_counts(tmp_path, [300, 40, 0, 0, 0, 0, 0, 5, 0], database_url=url) as client:
+        answer = asked(client)
+    assert answer["counts"]["feedback"] == state
+    assert [s["real_drawings"] for s in answer["symbols"] if s["why"] != CHECK] == [0, 0, 0, 0, 0, 0, 5, 40]
