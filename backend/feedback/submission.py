@@ -56,7 +56,7 @@ class FeedbackRequest(Drawing):
     session: Annotated[
         str | None,
         Field(
-            pattern=_SESSION.pattern,
+            pattern=f"^{_SESSION.pattern}$",  # anchored: JSON Schema patterns match anywhere in the string
             description="a random id per page visit (contribute page), so one visit's drawings share a split side",
         ),
     ] = None
