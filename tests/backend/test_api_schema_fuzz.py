@@ -25,6 +25,7 @@ OPERATIONS = [
     ("POST", "/predict"),
     ("POST", "/feedback"),
     ("GET", "/feedback/stats"),
+    ("GET", "/contribute/next"),
     ("GET", "/symbols"),
     ("GET", "/symbols/{id}"),
     ("GET", "/previews/{name}"),
