@@ -160,8 +160,11 @@ class Recognizer:
             scores = scores[self._listed]
         k = min(k, len(scores) - self._surplus_labels)
         candidates = min(len(scores), k + self._surplus_labels)
-        top = np.argpartition(-scores, candidates - 1)[:candidates]
-        order = top[np.argsort(-scores[top], kind="stable")]
+        # Equal scores rank by label index (the offline ranking and training.metrics do the same): every label
+        # scoring at least the candidates-th best value is a contender, not just the ones argpartition kept.
+        threshold = np.partition(scores, len(scores) - candidates)[len(scores) - candidates]
+        contenders = np.flatnonzero(scores >= threshold)
+        order = contenders[np.argsort(-scores[contenders], kind="stable")][:candidates]
         if self._surplus_labels:
             order = _first_of_each_glyph(order, self._glyph_of_label, k)
         values = scores[order].tolist()

@@ -79,9 +79,10 @@ def quantize_file(float_path: Path, int8_path: Path, images: npt.NDArray[np.floa
             per_channel=True,
             weight_type=QuantType.QInt8,
             activation_type=QuantType.QUInt8,
-            # The arithmetic: convolutions, the classifier, the residual additions. Softmax and the embedding's
-            # L2 normalisation need float range and cost nothing.
-            op_types_to_quantize=["Conv", "Gemm", "MatMul", "Add", "MaxPool", "GlobalAveragePool", "Relu"],
+            # The convolutions (nearly all the arithmetic) and what sits between them. The classifier stays float:
+            # an int8 output would put hundreds of classes on a few dozen score levels, and exact ties would make
+            # the ranking depend on tie-breaking; it is 0.2 M of the model's 25 M multiply-adds.
+            op_types_to_quantize=["Conv", "Add", "MaxPool", "GlobalAveragePool", "Relu"],
         )
 
 
