@@ -242,14 +242,46 @@ function setStatus(text, isError = false) {
 
 // --- controls ---------------------------------------------------------------------------------
 
-undoButton.addEventListener("click", undo);
-clearButton.addEventListener("click", clearDrawing);
-submitButton.addEventListener("click", submit);
-skipButton.addEventListener("click", () => {
+/** Run `action` on a click, or at once when a finger or pen lifts inside the control: a tap right after a drawn
+ * stroke is sometimes not turned into a click by Chromium, and a contributor taps Submit right after drawing.
+ * The click that may still follow such a tap is ignored, so an action never runs twice. */
+function onPress(control, action) {
+  let pressedByTouch = 0;
+  control.addEventListener("pointerup", (event) => {
+    if (event.pointerType === "mouse" || control.disabled) return;
+    const box = control.getBoundingClientRect();
+    if (event.clientX < box.left || event.clientX > box.right || event.clientY < box.top || event.clientY > box.bottom) return;
+    event.preventDefault(); // no click of its own (the check below catches one that comes anyway)
+    pressedByTouch = event.timeStamp;
+    action();
+  });
+  control.addEventListener("click", (event) => {
+    if (pressedByTouch && event.timeStamp - pressedByTouch < 800) {
+      event.preventDefault(); // keeps a checkbox as the touch left it
+      pressedByTouch = 0;
+      return;
+    }
+    if (event.target === control && control.type === "checkbox") {
+      consentChanged(); // the browser toggled it already
+      return;
+    }
+    action();
+  });
+}
+
+function consentChanged() {
+  localStorage.setItem(CONSENT_KEY, consentBox.checked ? "on" : "off");
+  updateSubmit();
+}
+
+onPress(undoButton, undo);
+onPress(clearButton, clearDrawing);
+onPress(submitButton, submit);
+onPress(skipButton, () => {
   setStatus("");
   next();
 });
-unknownButton.addEventListener("click", () => {
+onPress(unknownButton, () => {
   if (current) {
     unknown.add(current.id);
     localStorage.setItem(UNKNOWN_KEY, JSON.stringify([...unknown]));
@@ -258,10 +290,11 @@ unknownButton.addEventListener("click", () => {
   next();
 });
 consentBox.checked = localStorage.getItem(CONSENT_KEY) === "on";
-consentBox.addEventListener("change", () => {
-  localStorage.setItem(CONSENT_KEY, consentBox.checked ? "on" : "off");
-  updateSubmit();
+onPress(consentBox, () => {
+  consentBox.checked = !consentBox.checked;
+  consentChanged();
 });
+// The label's text toggles the box through a click on it (handled above); keyboard Space does the same.
 document.addEventListener("keydown", (event) => {
   if (event.target.closest && event.target.closest("input, textarea, select")) return;
   // Enter on a focused button presses that button; only elsewhere does it mean Submit.
