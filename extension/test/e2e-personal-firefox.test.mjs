@@ -137,8 +137,9 @@ test('firefox_personal_options_page_exports_deletes_and_imports', { skip }, asyn
   }
   assert.ok(options, 'the options page opened from the panel');
   const rows = () => options.evaluate(() => document.querySelectorAll('#personal-list tbody tr').length);
+  // Bounded at 30 s: the background answers in milliseconds, but a loaded machine running several browsers is slow.
   const until = async (predicate, what) => {
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 600; i++) {
       if (await predicate()) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
