@@ -109,7 +109,7 @@ FEEDBACK_EXPORT ?= data-cache/feedback.jsonl.gz
 
 train-export: $(VENV)/.test fonts
 	mkdir -p $(dir $(FEEDBACK_EXPORT)) && rm -f $(FEEDBACK_EXPORT)
-	$(PY) -m backend.feedback export --out $(FEEDBACK_EXPORT) --skip-missing --no-progress
+	$(PY) -m backend.feedback export --out $(FEEDBACK_EXPORT) --skip-missing --no-progress --exclude-suspect
 	$(PY) -m training.data build --data-root $(DATA_ROOT) --output $(DATASET) \
 		$$(test -f $(FEEDBACK_EXPORT) && echo --feedback $(FEEDBACK_EXPORT))
 	$(PY) -m training.train --data $(DATASET) --name $(RUN_NAME) --time-budget-minutes $(MINUTES) \
