@@ -125,12 +125,17 @@ test('firefox_personal_options_page_exports_deletes_and_imports', { skip }, asyn
   await openPanel(session);
   const teachOpen = await page.evaluate(() => !document.querySelector('#texsketch-panel-host').shadowRoot.querySelector('.teach').hidden);
   if (!teachOpen) await clickInPanel(page, '.teach-toggle');
+  // Firefox opened the options page once at install: close it, so the tab found below is the one just opened.
+  const optionsUrl = async (candidate) => candidate.evaluate(() => document.URL).catch(() => '');
+  for (const candidate of await browser.pages()) {
+    if ((await optionsUrl(candidate)).startsWith('moz-extension://')) await candidate.close();
+  }
   await clickInPanel(page, '.open-personal');
   // The new tab: puppeteer reports its URL as about:blank over BiDi, but the page inside is ours.
   let options = null;
   for (let i = 0; i < 100 && !options; i++) {
     for (const candidate of await browser.pages()) {
-      const url = await candidate.evaluate(() => document.URL).catch(() => '');
+      const url = await optionsUrl(candidate);
       if (url.startsWith('moz-extension://') && url.includes('/options/')) options = candidate;
     }
     if (!options) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -143,7 +148,8 @@ test('firefox_personal_options_page_exports_deletes_and_imports', { skip }, asyn
       if (await predicate()) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error(`timed out waiting for ${what}`);
+    const listed = await options.evaluate(() => document.getElementById('personal').innerText).catch((e) => e.message);
+    throw new Error(`timed out waiting for ${what}; the page shows: ${listed}`);
   };
   await until(async () => (await rows()) === 2, 'two rows (a correction, a personal symbol)');
   // What Export hands to the browser's download: the blob behind its link.
