@@ -131,6 +131,11 @@ try {
     report.truncatedBadges = await page.locator("#found .badge").evaluateAll((nodes) => nodes.filter((n) => n.scrollWidth > n.clientWidth + 1).length);
     assert.equal(report.truncatedBadges, 0, "no badge is cut");
 
+    // LaTeX aliases: "to" finds \to, shown as the same symbol as \rightarrow.
+    await page.fill("#query", "to");
+    await page.waitForFunction(() => document.getElementById("found").dataset.query === "to", null, { timeout: 15000 });
+    report.toRow = await page.locator('#found button[data-command="\\\\to"]').first().innerText();
+
     // True relative size: the ink of \sum's preview is taller than \Sigma's, "." smaller than \bullet's.
     const inkHeight = async (query, command) => {
       await page.fill("#query", query);

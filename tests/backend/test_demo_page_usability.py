@@ -40,6 +40,8 @@ def test_demo_page_scribble_not_sure_keys_true_sizes_and_search_count_shipped_mo
     assert report["keysCopied"]
     assert report["commands"][0] == "+"
     assert report["arrowCount"].startswith("24 of ")
+    assert set(report["arrowFirst"]) & {"\\rightarrow", "\\leftarrow"}
+    assert "same symbol as \\rightarrow" in report["toRow"]
     assert report["sizes"]["sum"]["ink"] > report["sizes"]["Sigma"]["ink"]
     assert report["sizes"]["bullet"]["ink"] > report["sizes"]["period"]["ink"]
     assert (tmp_path / "demo-not-sure.png").stat().st_size > 10_000
