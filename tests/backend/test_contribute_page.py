@@ -4,25 +4,16 @@ three drawings submitted with the mouse reach the feedback export marked as cont
 
 import gzip
 import json
-import shutil
 import subprocess
 
 import httpx
-import pytest
 
 from backend.feedback.__main__ import main as feedback_command
-from tests.backend.live_server import NO_SHIPPED_MODEL, REPO_ROOT, SHIPPED_MODEL_DIR, live_server, shipped_model_present
+from tests.backend.browser_pages import page_test_marks
+from tests.backend.live_server import REPO_ROOT, SHIPPED_MODEL_DIR, live_server
 
 SCRIPT = REPO_ROOT / "tests" / "backend" / "contribute_page.mjs"
-PLAYWRIGHT = REPO_ROOT / "extension" / "node_modules" / "playwright-core"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed (make system-deps)"),
-    pytest.mark.skipif(not PLAYWRIGHT.is_dir(), reason="playwright-core is not installed (npm ci in extension/)"),
-    pytest.mark.skipif(not shipped_model_present(), reason=NO_SHIPPED_MODEL),
-]
+pytestmark = page_test_marks()
 
 
 def drive(scenario, tmp_path):

@@ -1,24 +1,17 @@
 """The demo page in real headless Chromium: draw, see candidates, copy, undo, clear, search."""
 
 import json
-import shutil
 import subprocess
 
 import httpx
 import pytest
 
+from tests.backend.browser_pages import page_test_marks
 from tests.backend.live_server import NO_SHIPPED_MODEL, REPO_ROOT, SHIPPED_MODEL_DIR, live_server, shipped_model_present
 from tests.backend.model_fixtures import write_model_dir
 
 SCRIPT = REPO_ROOT / "tests" / "backend" / "demo_page.mjs"
-PLAYWRIGHT = REPO_ROOT / "extension" / "node_modules" / "playwright-core"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed (make system-deps)"),
-    pytest.mark.skipif(not PLAYWRIGHT.is_dir(), reason="playwright-core is not installed (npm ci in extension/)"),
-]
+pytestmark = page_test_marks(needs_shipped_model=False)
 
 
 def drive(url, screenshot, query, expected):

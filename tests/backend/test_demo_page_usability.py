@@ -3,23 +3,13 @@ a scribble is answered "not sure" with a way to search, keys 1-5 copy, previews 
 search shows its count, and on a 390 x 844 phone the first three candidates are on screen after drawing."""
 
 import json
-import shutil
 import subprocess
 
-import pytest
-
-from tests.backend.live_server import NO_SHIPPED_MODEL, REPO_ROOT, SHIPPED_MODEL_DIR, live_server, shipped_model_present
+from tests.backend.browser_pages import page_test_marks
+from tests.backend.live_server import REPO_ROOT, SHIPPED_MODEL_DIR, live_server
 
 SCRIPT = REPO_ROOT / "tests" / "backend" / "demo_page_usability.mjs"
-PLAYWRIGHT = REPO_ROOT / "extension" / "node_modules" / "playwright-core"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed (make system-deps)"),
-    pytest.mark.skipif(not PLAYWRIGHT.is_dir(), reason="playwright-core is not installed (npm ci in extension/)"),
-    pytest.mark.skipif(not shipped_model_present(), reason=NO_SHIPPED_MODEL),
-]
+pytestmark = page_test_marks()
 
 
 def drive(scenario, screenshot, tmp_path):

@@ -2,24 +2,14 @@
 (its embedding output; added by tests.backend.embedding_model while the shipped model lacks it)."""
 
 import json
-import shutil
 import subprocess
 
-import pytest
-
+from tests.backend.browser_pages import page_test_marks
 from tests.backend.embedding_model import write_models_with_embedding
-from tests.backend.live_server import NO_SHIPPED_MODEL, REPO_ROOT, SHIPPED_MODEL_DIR, live_server, shipped_model_present
+from tests.backend.live_server import REPO_ROOT, SHIPPED_MODEL_DIR, live_server
 
 SCRIPT = REPO_ROOT / "tests" / "backend" / "demo_personal.mjs"
-PLAYWRIGHT = REPO_ROOT / "extension" / "node_modules" / "playwright-core"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed (make system-deps)"),
-    pytest.mark.skipif(not PLAYWRIGHT.is_dir(), reason="playwright-core is not installed (npm ci in extension/)"),
-    pytest.mark.skipif(not shipped_model_present(), reason=NO_SHIPPED_MODEL),
-]
+pytestmark = page_test_marks()
 
 
 def test_demo_page_correction_personal_symbol_export_import_and_nothing_sent(tmp_path):
