@@ -71,6 +71,10 @@ before(async () => {
   ({ context, profile, worker } = await launchWith(build.dir));
   session = await sessionIn({ context, worker });
   await cases.useOfflineRecognition(session);
+  // The options page the extension opens on install takes the front; a background tab gets no frames, and
+  // Chromium then holds each input event about a second (36 s per drawing). Close it, our tab to the front.
+  for (const other of context.pages()) if (other !== session.page) await other.close();
+  await session.page.bringToFront();
 });
 
 after(async () => {
