@@ -28,6 +28,18 @@ async function launchWith(extensionDir) {
     defaultViewport: { width: 1100, height: 700 },
   });
   await launched.installExtension(extensionDir);
+  // The add-on opens its options page on install, a moment later. Firefox may put it into a blank tab, ours if we
+  // opened it first, and the test page's navigations then never finish: wait for it (5 s at most) and close it.
+  const urlOf = (candidate) => candidate.evaluate(() => document.URL).catch(() => '');
+  for (let i = 0, closed = false; i < 50 && !closed; i++) {
+    for (const candidate of await launched.pages()) {
+      if ((await urlOf(candidate)).startsWith('moz-extension://')) {
+        await candidate.close();
+        closed = true;
+      }
+    }
+    if (!closed) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const page = await launched.newPage();
   return {
     browser: launched,
