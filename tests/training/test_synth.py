@@ -9,7 +9,7 @@ import pytest
 
 from backend.render import render_point_arrays
 from training.synth import AugmentConfig, GlyphPictures, augment, templates_for
-from training.synth.augment import normalised, resample
+from training.synth.augment import bend, normalised, resample
 from training.synth.centerline import (
     hatch_filled_parts,
     image_to_strokes,
@@ -18,6 +18,7 @@ from training.synth.centerline import (
     trace_skeleton,
 )
 from training.synth.glyph_images import character_ink, polyline_ink, svg_ink, svg_with_pixel_size
+from training.synth.hand_forms import RADICAL_BAR_LENGTHS, hand_variants, radical_with_bar
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -182,6 +183,7 @@ def test_augment_without_variation_gives_back_the_template() -> None:
         rotation_degrees=0, shear=0, aspect_log_sigma=0, elastic_amplitude=0, stroke_shift=0,
         stroke_rotation_degrees=0, tremor=0, end_extension=0, point_spacing=(0.05, 0.05), split_probability=0,
         merge_probability=0, drop_probability=0, retrace_probability=0, reverse_probability=0, shuffle_probability=0,
+        bend_log_sigma=0,
     )  # fmt: skip
     strokes = augment(template(), np.random.default_rng(0), still)
     np.testing.assert_allclose(strokes[0][[0, -1]], [[-50, 0], [50, 0]], atol=1e-9)
@@ -197,3 +199,65 @@ def test_augment_turns_a_lone_dot_into_a_blob() -> None:
 def test_resample_spaces_points_evenly() -> None:
     out = resample(np.array([[0, 0], [1, 0]], dtype=float), 0.25)
     np.testing.assert_allclose(out[:, 0], [0, 0.25, 0.5, 0.75, 1.0])
+
+
+def arc() -> np.ndarray:
+    angles = np.linspace(-np.pi / 3, np.pi / 3, 30)
+    return np.stack([np.cos(angles), np.sin(angles)], axis=1)  # a ")" bulging to the right
+
+
+def test_bend_scales_the_bulge_and_keeps_the_ends() -> None:
+    stroke = arc()
+    flatter, rounder = bend(stroke, 0.5), bend(stroke, 1.5)
+    np.testing.assert_allclose(flatter[[0, -1]], stroke[[0, -1]])
+    np.testing.assert_allclose(rounder[[0, -1]], stroke[[0, -1]])
+    chord_x = stroke[0, 0]
+    bulge = stroke[15, 0] - chord_x
+    assert flatter[15, 0] - chord_x == pytest.approx(0.5 * bulge, rel=1e-6)
+    assert rounder[15, 0] - chord_x == pytest.approx(1.5 * bulge, rel=1e-6)
+
+
+def test_bend_leaves_closed_strokes_alone() -> None:
+    angles = np.linspace(0, 2 * np.pi * 0.95, 40)
+    ring = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    assert np.array_equal(bend(ring, 0.3), ring)
+
+
+def radical() -> list[np.ndarray]:
+    # a check mark as traced (y grows downwards): in at the left, down to the bottom, up to the top right
+    return [np.array([[0.0, 6.0], [2.0, 10.0], [6.0, 0.0]])]
+
+
+def test_radical_with_bar_continues_the_stroke_from_the_top_right() -> None:
+    strokes = radical_with_bar(radical(), 2.0)
+    assert len(strokes) == 1
+    stroke = strokes[0]
+    np.testing.assert_allclose(stroke[:3], radical()[0])
+    assert stroke[-1] == pytest.approx([6.0 + 2.0 * 6.0, 0.0])
+    assert np.all(stroke[2:, 1] == 0.0)  # the bar is level with the radical's top
+
+
+def test_radical_with_bar_drawn_from_the_top_right_end() -> None:
+    reversed_radical = [radical()[0][::-1]]
+    stroke = radical_with_bar(reversed_radical, 1.0)[0]
+    assert stroke[0] == pytest.approx([12.0, 0.0])
+    np.testing.assert_allclose(stroke[-3:], reversed_radical[0])
+
+
+def test_hand_variants_only_for_radicals() -> None:
+    assert len(hand_variants(("√",), radical())) == len(RADICAL_BAR_LENGTHS)
+    assert hand_variants(("Σ",), radical()) == []
+    assert hand_variants((), radical()) == []
+
+
+def test_radical_with_bar_renders_wider_than_tall() -> None:
+    image = render_point_arrays(radical_with_bar(radical(), 3.0))
+    columns = np.flatnonzero(image.any(axis=0))
+    rows = np.flatnonzero(image.any(axis=1))
+    assert columns[-1] - columns[0] > 2 * (rows[-1] - rows[0])
+
+
+@needs_dejavu
+def test_templates_for_adds_the_bar_to_radicals() -> None:
+    origins = [t.origin for t in templates_for(GlyphPictures("g", (), ("√",)), (DEJAVU,), 64)]
+    assert origins == ["font:DejaVuSans.ttf"] + ["hand:font:DejaVuSans.ttf"] * len(RADICAL_BAR_LENGTHS)

@@ -1,9 +1,10 @@
 """Make a clean template drawing look hand-drawn: many different, plausible variants of the same strokes.
 
 A hand moves differently each time: the whole symbol is rotated, slanted, squeezed (affine jitter),
-bent (a smooth elastic warp), each stroke lands a little off its place, ends overshoot or stop short,
-the pen trembles (smooth per-point noise), strokes get split in two or joined by a pen that did not
-lift, a small stroke is forgotten, a stroke is retraced, the order and direction of strokes vary.
+bent (a smooth elastic warp), each curve drawn flatter or rounder than the typeface's, each stroke lands a
+little off its place, ends overshoot or stop short, the pen trembles (smooth per-point noise), strokes get
+split in two or joined by a pen that did not lift, a small stroke is forgotten, a stroke is retraced, the order
+and direction of strokes vary.
 
 Stroke width cannot vary: the renderer draws every drawing with one brush after scaling it to a fixed
 size. Retracing a stroke with a small offset is the one way to make a line look thicker, and is used.
@@ -33,6 +34,9 @@ class AugmentConfig:
     aspect_log_sigma: float = 0.14
     # A smooth warp that bends straight lines into hand-drawn arcs.
     elastic_amplitude: float = 0.035
+    # log-normal factor on each open stroke's bulge away from its chord: hands draw a bracket or an arc flatter
+    # or rounder than a font does (real `(` of withheld writers ranged from near-straight to half-round).
+    bend_log_sigma: float = 0.3
     # Each stroke lands a little off its ideal place (the crossbar of an A, the dot of an i).
     stroke_shift: float = 0.03
     stroke_rotation_degrees: float = 5.0
@@ -57,6 +61,7 @@ def augment(template: Strokes, rng: np.random.Generator, config: AugmentConfig =
     if all(len(s) == 1 for s in strokes) and len(strokes) == 1:
         strokes = [scribble(rng)]  # a lone dot: hands draw a small blob, which the renderer scales up
     strokes = [resample(s, rng.uniform(*config.point_spacing)) for s in strokes]
+    strokes = [bend(s, math.exp(rng.normal(0, config.bend_log_sigma))) for s in strokes]
     strokes = structural_edits(strokes, rng, config)
     strokes = [extend_ends(s, rng, config.end_extension) for s in strokes]
     strokes = [shift_stroke(s, rng, config) for s in strokes]
@@ -103,6 +108,21 @@ def resample(stroke: npt.NDArray[np.float64], spacing: float) -> npt.NDArray[np.
     count = max(2, int(math.ceil(total / spacing)) + 1)
     targets = np.linspace(0.0, total, count)
     return np.stack([np.interp(targets, along, stroke[:, 0]), np.interp(targets, along, stroke[:, 1])], axis=1)
+
+
+def bend(stroke: npt.NDArray[np.float64], factor: float) -> npt.NDArray[np.float64]:
+    """The stroke's bulge away from the chord between its ends times `factor` (1: unchanged). A closed or nearly
+    closed stroke (an o, a loop) has no meaningful chord and is left alone."""
+    if len(stroke) < 3 or factor == 1.0:
+        return stroke
+    first, last = stroke[0], stroke[-1]
+    chord = last - first
+    chord_length = math.hypot(*chord)
+    if chord_length < 0.5 * stroke_length(stroke):
+        return stroke
+    along = np.clip((stroke - first) @ chord / chord_length**2, 0.0, 1.0)
+    on_chord = first + along[:, None] * chord
+    return on_chord + (stroke - on_chord) * factor
 
 
 def structural_edits(strokes: Strokes, rng: np.random.Generator, config: AugmentConfig) -> Strokes:

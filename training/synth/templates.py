@@ -6,7 +6,8 @@ Sources, all traced to centre-line strokes (`training.synth.centerline`):
 - The class's LaTeX preview SVG (`models/previews/`, written by `make catalogue`): covers every
   catalogue symbol, in Computer Modern or the symbol's own package font.
 - Its Unicode character in Debian fonts (DejaVu, STIX): other letterforms of the same glyph.
-Several templates per class give the augmentation different skeletons to start from.
+Several templates per class give the augmentation different skeletons to start from. Where hands draw a symbol
+unlike any typeface (a radical with its bar), `training.synth.hand_forms` adds those drawings too.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy.typing as npt
 
 from training.synth.centerline import image_to_strokes
 from training.synth.glyph_images import InkImage, character_ink, polyline_ink, svg_ink
+from training.synth.hand_forms import hand_variants
 
 Strokes = list[npt.NDArray[np.float64]]
 
@@ -56,7 +58,12 @@ def templates_for(
             ink = character_ink(character, font, size)
             if ink is not None and _add(templates, f"font:{Path(font).name}", ink):
                 used_fonts += 1
-    return templates
+    hand_drawn = [
+        Template(f"hand:{template.origin}", strokes)
+        for template in templates
+        for strokes in hand_variants(pictures.characters, template.strokes)
+    ]
+    return templates + hand_drawn
 
 
 def _add(templates: list[Template], origin: str, ink: InkImage | None) -> bool:
