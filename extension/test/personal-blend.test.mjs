@@ -79,3 +79,24 @@ test('personal_blend_a_first_answer_from_the_writers_examples_is_not_marked_not_
   const far = personalizeAnswer({ ...answer, embedding: c.embedding.map((v) => -v) }, personal, 5);
   assert.equal(far.not_sure, true, 'no near example: the model\'s judgement stands');
 });
+
+test('personal_blend_similarities_exact_for_odd_counts_and_dimensions', () => {
+  // The two-rows-at-a-time loop has tails for an odd number of examples and of dimensions: each similarity must
+  // still be the plain integer dot product over 32767^2.
+  let seed = 7;
+  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+  for (const [count, dim] of [[1, 1], [3, 5], [5, 7], [4, 9], [7, 192]]) {
+    const examples = Array.from({ length: count }, (_, i) => ({
+      symbolId: `s${i}`,
+      embedding: Array.from({ length: dim }, random),
+    }));
+    const query = Array.from({ length: dim }, random);
+    const q = (v) => Math.min(QUANT_SCALE, Math.max(-QUANT_SCALE, Math.floor(Math.fround(v) * QUANT_SCALE + 0.5)));
+    const expected = examples.map((e) => {
+      let sum = 0;
+      for (let d = 0; d < dim; d++) sum += q(e.embedding[d]) * q(query[d]);
+      return sum / (QUANT_SCALE * QUANT_SCALE);
+    });
+    assert.deepEqual([...new PersonalIndex(examples).similarities(query)], expected, `${count} x ${dim}`);
+  }
+});
