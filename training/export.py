@@ -252,7 +252,7 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _heldout_metrics(model_dir: Path, heldout: Path, catalogue: Path) -> dict[str, Any]:
+def heldout_metrics(model_dir: Path, heldout: Path, catalogue: Path) -> dict[str, Any]:
     """Evaluate the exported file on every held-out JSONL file, through the same code as `make eval`."""
     from training import evaluate
     from training.labels import Catalogue, LabelMap
@@ -362,7 +362,7 @@ def export(config: ExportConfig) -> dict[str, Any]:
             },
         }
         (staging / "model.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n")
-        card["metrics"]["heldout"] = _heldout_metrics(staging, data_folder / "heldout", Path(config.catalogue))
+        card["metrics"]["heldout"] = heldout_metrics(staging, data_folder / "heldout", Path(config.catalogue))
         if config.transfer:
             card["metrics"]["transfer"] = transfer_summary(Path(config.transfer))
         (staging / "model.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n")

@@ -87,9 +87,9 @@ def quantize_file(float_path: Path, int8_path: Path, images: npt.NDArray[np.floa
 
 
 def heldout_report(model_dir: Path, data_folder: Path, catalogue: Path) -> dict[str, Any]:
-    from training.export import _heldout_metrics
+    from training.export import heldout_metrics
 
-    return _heldout_metrics(model_dir, data_folder / "heldout", catalogue)
+    return heldout_metrics(model_dir, data_folder / "heldout", catalogue)
 
 
 def top1_agreement(float_dir: Path, int8_dir: Path, data_folder: Path) -> float:
