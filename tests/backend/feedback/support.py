@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -42,6 +43,14 @@ def encode(body: Any) -> bytes:
     return orjson.dumps(body)
 
 
+def _signal_if_alive(pid: int, signal_number: int) -> None:
+    """Signal a server process that may have exited since it was listed (a backend whose client went away,
+    reaped by the running postmaster between the /proc scan and the kill): a process that is gone needs no
+    signal. Seen under load in CI as ProcessLookupError in unpause()."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal_number)
+
+
 class RestartablePostgres(PostgresServer):
     """The shared test cluster, plus halting and resuming it in place (the "database down" fault)."""
 
@@ -72,11 +81,11 @@ class RestartablePostgres(PostgresServer):
         postmaster, *children = self._process_ids()
         os.kill(postmaster, signal.SIGSTOP)  # first, so it forks no backend we would miss
         for pid in [*children, *self._process_ids()[1:]]:
-            os.kill(pid, signal.SIGSTOP)
+            _signal_if_alive(pid, signal.SIGSTOP)
 
     def unpause(self) -> None:
         for pid in self._process_ids():
-            os.kill(pid, signal.SIGCONT)
+            _signal_if_alive(pid, signal.SIGCONT)
 
     def _process_ids(self) -> list[int]:
         postmaster = int((self._data / "postmaster.pid").read_text().split()[0])
