@@ -15,9 +15,8 @@ A form is chosen by the class's Unicode characters, so every member of a look-al
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
-Strokes = list[npt.NDArray[np.float64]]
+from training.synth.template_store import Strokes
 
 RADICALS = frozenset("√∛∜")
 # Bar length in radical widths. Real CROHME radicals span short bars over one digit to bars over a whole
