@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
 import { MODELS_DIR } from './support/backend.mjs';
 import { buildForTest } from './support/extension-build.mjs';
+import { findExtensionPage } from './support/firefox-pages.mjs';
 import { startPageServer } from './support/page-server.mjs';
 import { startAll } from './support/start-all.mjs';
 import * as cases from './support/overleaf-cases.mjs';
@@ -30,16 +31,8 @@ async function launchWith(extensionDir) {
   await launched.installExtension(extensionDir);
   // The add-on opens its options page on install, a moment later. Firefox may put it into a blank tab, ours if we
   // opened it first, and the test page's navigations then never finish: wait for it (5 s at most) and close it.
-  const urlOf = (candidate) => candidate.evaluate(() => document.URL).catch(() => '');
-  for (let i = 0, closed = false; i < 50 && !closed; i++) {
-    for (const candidate of await launched.pages()) {
-      if ((await urlOf(candidate)).startsWith('moz-extension://')) {
-        await candidate.close();
-        closed = true;
-      }
-    }
-    if (!closed) await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const installPage = await findExtensionPage(launched, { timeoutMs: 5_000 });
+  if (installPage) await installPage.close();
   const page = await launched.newPage();
   return {
     browser: launched,

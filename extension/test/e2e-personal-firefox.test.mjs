@@ -12,6 +12,7 @@ import puppeteer from 'puppeteer-core';
 import { buildUnpacked } from '../build.mjs';
 import { backendMissing, startBackend } from './support/backend.mjs';
 import { modelsWithEmbedding } from './support/embedding-models.mjs';
+import { findExtensionPage } from './support/firefox-pages.mjs';
 import { startPageServer } from './support/page-server.mjs';
 import { clickInPanel, panelState, waitForEditor, waitForPanel } from './support/panel-driver.mjs';
 import {
@@ -126,20 +127,9 @@ test('firefox_personal_options_page_exports_deletes_and_imports', { skip }, asyn
   const teachOpen = await page.evaluate(() => !document.querySelector('#texsketch-panel-host').shadowRoot.querySelector('.teach').hidden);
   if (!teachOpen) await clickInPanel(page, '.teach-toggle');
   // Firefox opened the options page once at install: close it, so the tab found below is the one just opened.
-  const optionsUrl = async (candidate) => candidate.evaluate(() => document.URL).catch(() => '');
-  for (const candidate of await browser.pages()) {
-    if ((await optionsUrl(candidate)).startsWith('moz-extension://')) await candidate.close();
-  }
+  for (let stale; (stale = await findExtensionPage(browser)); ) await stale.close();
   await clickInPanel(page, '.open-personal');
-  // The new tab: puppeteer reports its URL as about:blank over BiDi, but the page inside is ours.
-  let options = null;
-  for (let i = 0; i < 100 && !options; i++) {
-    for (const candidate of await browser.pages()) {
-      const url = await optionsUrl(candidate);
-      if (url.startsWith('moz-extension://') && url.includes('/options/')) options = candidate;
-    }
-    if (!options) await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const options = await findExtensionPage(browser, { path: '/options/', timeoutMs: 10_000 });
   assert.ok(options, 'the options page opened from the panel');
   const rows = () => options.evaluate(() => document.querySelectorAll('#personal-list tbody tr').length);
   // Bounded at 30 s: the background answers in milliseconds, but a loaded machine running several browsers is slow.
