@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,6 +177,24 @@ def _ping_on_checkout(engine: Engine) -> None:
             raise DisconnectionError(f"stale connection: {error}") from error
 
 
+def _switch_to_wal(cursor: Any, timeout_s: float) -> None:
+    """`PRAGMA journal_mode=WAL`, waiting up to `timeout_s` for other connections. The switch needs the database
+    to itself, and SQLite answers "database is locked" at once when another connection holds a lock, without
+    its busy handler: several workers opening a new database together then failed (seen in CI). So the busy
+    timeout is applied here by hand, polling every 10 ms."""
+    import sqlite3
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+
+
 def _sqlite_engine(url: URL, config: EngineConfig, common: dict[str, Any]) -> Engine:
     from sqlalchemy import create_engine, event
 
@@ -201,7 +220,7 @@ def _sqlite_engine(url: URL, config: EngineConfig, common: dict[str, Any]) -> En
         # WAL: readers (stats, export) never block the writer. synchronous=FULL: the WAL is fsynced at every
         # commit, so a sample answered with 201 survives a crash of the process and of the machine
         # (NORMAL would survive only the process).
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _switch_to_wal(cursor, config.sqlite_busy_timeout_s)
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
