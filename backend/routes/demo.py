@@ -12,7 +12,7 @@ from backend.errors import ApiError
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # The personal blend and set format: one JavaScript source for the extension and the demo page (issue 12).
 SHARED_JS_DIR = Path(__file__).resolve().parents[2] / "extension" / "src" / "shared"
-SHARED_JS = ("personal-blend.js", "personal-set.js")
+SHARED_JS = ("personal-blend.js", "personal-set.js", "integer-dots.js")
 
 router = APIRouter(tags=["demo"])
 

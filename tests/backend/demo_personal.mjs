@@ -115,6 +115,8 @@ try {
     assert.deepEqual(Object.keys(JSON.parse(r.body)).sort(), ["embedding", "k", "strokes"]);
     assert.ok(!r.body.includes("\\\\R") && !r.body.includes("texsketch-personal-set"));
   }
+  // The blend's dot products ran on WebAssembly SIMD in this page (the JavaScript loop is only a fallback).
+  report.simd = await page.evaluate(async () => (await import("/personal/integer-dots.js")).simdKernel() !== null);
   assert.deepEqual(pageErrors, []);
   report.ok = true;
 } finally {

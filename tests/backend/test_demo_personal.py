@@ -25,3 +25,4 @@ def test_demo_page_correction_personal_symbol_export_import_and_nothing_sent(tmp
     assert report["after"][0] == report["before"][2]
     assert report["rows"][-1] == "\\R"
     assert report["posted"] == ["/predict"]
+    assert report["simd"] is True

@@ -4,6 +4,8 @@
 // the bit. Used by the extension (server and offline answers alike) and by the demo page (served at
 // /personal/personal-blend.js). No DOM, no browser API: it runs in a service worker, a page and Node.
 
+import { IntegerRows } from './integer-dots.js';
+
 // Integer range of a quantised component: integer dot products are exact in doubles in any summation order.
 export const QUANT_SCALE = 32767;
 // Model candidates a blend can reorder: the server's largest k, so server and offline answers blend one list.
@@ -22,21 +24,22 @@ export function quantise(embedding, out = new Float64Array(embedding.length)) {
   return out;
 }
 
-/** Many examples in one flat array, quantised once: an answer costs one pass over it. */
+/** Many examples in one flat int16 array, quantised once: an answer costs one pass over it (integer-dots.js). */
 export class PersonalIndex {
   /**
    * @param {{symbolId: string, embedding: ArrayLike<number>}[]} examples raw (float) embeddings of one model
+   * @param {{simd?: boolean}} [options] simd: false forces the plain JavaScript loop (tests compare the two)
    */
-  constructor(examples) {
+  constructor(examples, options = {}) {
     this.size = examples.length;
     this.dim = examples.length ? examples[0].embedding.length : 0;
     this.symbolIds = examples.map((e) => e.symbolId);
-    this.matrix = new Float64Array(this.size * this.dim);
+    this.rows = new IntegerRows(this.size, this.dim, options);
     examples.forEach((example, i) => {
       if (example.embedding.length !== this.dim) {
         throw new Error(`example ${i} has ${example.embedding.length} dimensions, the first one ${this.dim}`);
       }
-      quantise(example.embedding, this.matrix.subarray(i * this.dim, (i + 1) * this.dim));
+      quantise(example.embedding, this.rows.row(i));
     });
   }
 
@@ -47,25 +50,10 @@ export class PersonalIndex {
     if (embedding.length !== this.dim) {
       throw new Error(`the drawing's embedding has ${embedding.length} dimensions, the examples ${this.dim}`);
     }
-    const q = quantise(embedding);
-    const { matrix, dim } = this;
+    quantise(embedding, this.rows.query); // the first `dim` values; the padding stays zero
+    const dots = this.rows.dots();
     const scale = QUANT_SCALE * QUANT_SCALE;
-    for (let i = 0, row = 0; i < this.size; i++, row += dim) {
-      // Four independent sums for speed: every partial sum is an exact integer, so the order does not matter.
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let d = 0;
-      for (; d + 3 < dim; d += 4) {
-        s0 += matrix[row + d] * q[d];
-        s1 += matrix[row + d + 1] * q[d + 1];
-        s2 += matrix[row + d + 2] * q[d + 2];
-        s3 += matrix[row + d + 3] * q[d + 3];
-      }
-      for (; d < dim; d++) s0 += matrix[row + d] * q[d];
-      sims[i] = (s0 + s1 + (s2 + s3)) / scale;
-    }
+    for (let i = 0; i < this.size; i++) sims[i] = dots[i] / scale;
     return sims;
   }
 }
