@@ -16,6 +16,8 @@ DEVICE ?=
 TRAIN_ARGS ?=
 # A transfer.json from `make eval-transfer` on the same data and code, reported in models/model.json
 TRANSFER ?=
+# Finished run folder(s), comma-separated, that teach train-export's run by distillation (training/distill.py)
+TEACHER ?=
 
 .PHONY: run test test-python test-js test-extension lint catalogue golden data data-preview train-export \
         calibrate eval eval-personal eval-personal-tune eval-transfer fonts bench models extension system-deps clean help
@@ -114,7 +116,7 @@ train-export: $(VENV)/.test fonts
 		$$(test -f $(FEEDBACK_EXPORT) && echo --feedback $(FEEDBACK_EXPORT))
 	$(PY) -m training.train --data $(DATASET) --name $(RUN_NAME) --time-budget-minutes $(MINUTES) \
 		$(if $(MODEL),--model $(MODEL)) $(if $(EPOCHS),--epochs $(EPOCHS)) $(if $(DEVICE),--device $(DEVICE)) \
-		$(TRAIN_ARGS)
+		$(if $(TEACHER),--teacher $(TEACHER)) $(TRAIN_ARGS)
 	$(PY) -m training.export --run runs/$(RUN_NAME) --out models $(if $(TRANSFER),--transfer $(TRANSFER))
 	$(PY) -m training.quantize --model models --data $(DATASET) --refusal-ok
 	$(MAKE) --no-print-directory calibrate DATA=$(DATASET)

@@ -111,11 +111,20 @@ def resnet_tiny(num_classes: int) -> nn.Module:
     return _resnet(num_classes, stem=16, widths=(32, 64, 128), dropout=0.1)
 
 
+def resnet_wide(num_classes: int) -> nn.Module:
+    """Twice `resnet_small`'s width (about 4x its FLOPs, 3.5M parameters): a teacher to distil from
+    (training/distill.py), trained where compute is cheap (a GPU); too slow to ship under the 0.5 ms budget."""
+    return _resnet(num_classes, stem=48, widths=(96, 192, 384), dropout=0.3)
+
+
 MODELS: dict[str, Callable[[int], nn.Module]] = {
     "lenet5": lenet5,
     "resnet_tiny": resnet_tiny,
     "resnet_small": resnet_small,
+    "resnet_wide": resnet_wide,
 }
+# Registered to be trained as teachers only (training/distill.py): over the shipping budget of size or speed.
+TEACHER_ONLY = frozenset({"resnet_wide"})
 
 
 def build(name: str, num_classes: int) -> nn.Module:

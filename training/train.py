@@ -26,6 +26,7 @@ import numpy as np
 
 from training import trainset
 from training.augment import AugmentConfig
+from training.distill import DistillConfig, Teacher, distillation_loss
 
 if TYPE_CHECKING:
     import torch
@@ -64,6 +65,11 @@ class TrainConfig:
     log_every: int = 50  # steps between TensorBoard loss points
     hardest: int = 36  # hardest validation samples shown in hardest_samples.png
     resume: bool = False  # continue runs/<name>/last.pt (same name and config) instead of starting afresh
+    # Knowledge distillation (training/distill.py): finished run folders on the same training set, comma-separated
+    # (several: an ensemble), whose soft answers teach this run; empty: labels only.
+    teacher: str = ""
+    distill_weight: float = 0.7  # share of the loss on the teacher's soft targets (distill.DistillConfig.weight)
+    distill_temperature: float = 2.0  # softening of both answers (distill.DistillConfig.temperature)
 
 
 def _parse_args(argv: list[str] | None) -> TrainConfig:
@@ -311,6 +317,14 @@ def train(config: TrainConfig) -> Path:
     if config.channels_last:
         model = model.to(memory_format=torch.channels_last)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    distill, teacher = None, None
+    if config.teacher:
+        distill = DistillConfig(
+            runs=tuple(run.strip() for run in config.teacher.split(",") if run.strip()),
+            weight=config.distill_weight,
+            temperature=config.distill_temperature,
+        )
+        teacher = Teacher(distill, classes, device, config.channels_last)
     history: list[dict[str, Any]] = []
     start_epoch, step, elapsed_before, best_key, stale = 0, 0, 0.0, (-1.0, -1.0), 0
     if config.resume and last_path.is_file():
@@ -339,7 +353,8 @@ def train(config: TrainConfig) -> Path:
         print(
             f"run {run_dir}: {config.model} ({models.count_parameters(model):,} parameters), {len(classes)} classes, "
             f"{len(train_indices):,} training samples, {steps_per_epoch} steps x {config.batch_size} per epoch, "
-            f"device {device}, precision {autocast or 'fp32'}, {process.world_size} process(es)",
+            f"device {device}, precision {autocast or 'fp32'}, {process.world_size} process(es)"
+            + (f", distilled from {', '.join(d['run'] for d in teacher.describe)}" if teacher else ""),
             flush=True,
         )
 
@@ -395,7 +410,11 @@ def train(config: TrainConfig) -> Path:
             if config.channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
             with torch.autocast(device.type, dtype=autocast or torch.float32, enabled=autocast is not None):
-                loss = F.cross_entropy(trained(x), y, label_smoothing=config.label_smoothing)
+                logits = trained(x)
+                if teacher is None:
+                    loss = F.cross_entropy(logits, y, label_smoothing=config.label_smoothing)
+                else:
+                    loss = distillation_loss(logits, y, teacher.soft_targets(x), distill, config.label_smoothing)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
