@@ -1,7 +1,7 @@
 // TeXSketch contribute page: shows one symbol the recogniser knows least (GET /contribute/next), the user draws
 // it, Submit sends it through POST /feedback with "source": "contribute" and this visit's random session id.
-// Opt-in (the box), anonymous (backend/feedback/README.md). Plain JS, no build step. The stroke capture is a
-// small copy of demo.js's (that file is a classic script, not a module to import).
+// Opt-in (the box), anonymous (backend/feedback/README.md). Plain JS, no build step; the drawing surface is
+// drawing-pad.js, shared with the demo page.
 "use strict";
 
 const QUEUE_BATCH = 10; // symbols per GET /contribute/next
@@ -9,9 +9,6 @@ const QUEUE_LOW = 3; // fetch more before the queue runs dry
 const UNKNOWN_KEY = "texsketch.contribute.unknown"; // ids the user said they do not know: this browser only
 const CONSENT_KEY = "texsketch.contribute.consent";
 
-const pad = document.getElementById("pad");
-const context = pad.getContext("2d");
-const hint = document.getElementById("hint");
 const undoButton = document.getElementById("undo");
 const clearButton = document.getElementById("clear");
 const submitButton = document.getElementById("submit");
@@ -23,10 +20,6 @@ const sentLine = document.getElementById("sent");
 
 /** A random id for this visit, kept in memory only: it keeps this visit's drawings on one side of the split. */
 const session = randomId();
-const strokes = [];
-let activeStroke = null;
-let activePointer = null;
-let startTime = 0;
 let queue = [];
 let current = null;
 let modelVersion = "unknown";
@@ -52,89 +45,32 @@ function readUnknown() {
   }
 }
 
-// --- drawing (as demo.js) ---------------------------------------------------------------------
+// --- drawing (drawing-pad.js) ----------------------------------------------------------------
 
-function resizeCanvas() {
-  const ratio = window.devicePixelRatio || 1;
-  const box = pad.getBoundingClientRect();
-  pad.width = Math.round(box.width * ratio);
-  pad.height = Math.round(box.height * ratio);
-  context.setTransform(ratio, 0, 0, ratio, 0, 0);
-  redraw();
-}
-
-function redraw() {
-  const box = pad.getBoundingClientRect();
-  context.clearRect(0, 0, box.width, box.height);
-  context.lineCap = "round";
-  context.lineJoin = "round";
-  context.lineWidth = 4;
-  context.strokeStyle = getComputedStyle(document.body).color;
-  for (const stroke of strokes) {
-    context.beginPath();
-    context.moveTo(stroke[0][0], stroke[0][1]);
-    if (stroke.length === 1) context.lineTo(stroke[0][0] + 0.01, stroke[0][1]);
-    for (const [x, y] of stroke.slice(1)) context.lineTo(x, y);
-    context.stroke();
-  }
-  hint.classList.toggle("gone", strokes.length > 0);
-  undoButton.disabled = strokes.length === 0;
-  clearButton.disabled = strokes.length === 0;
-  updateSubmit();
-}
-
-function pointOf(event) {
-  const box = pad.getBoundingClientRect();
-  const x = Math.round((event.clientX - box.left) * 10) / 10;
-  const y = Math.round((event.clientY - box.top) * 10) / 10;
-  return [x, y, Math.round(event.timeStamp - startTime)];
-}
-
-pad.addEventListener("pointerdown", (event) => {
-  if (activePointer !== null || event.button > 0) return;
-  event.preventDefault();
-  activePointer = event.pointerId;
-  pad.setPointerCapture(event.pointerId);
-  if (strokes.length === 0) startTime = event.timeStamp;
-  activeStroke = [pointOf(event)];
-  strokes.push(activeStroke);
-  redraw();
+const pad = createDrawingPad(document.getElementById("pad"), {
+  hint: document.getElementById("hint"),
+  undoButton,
+  clearButton,
+  onChange: () => updateSubmit(),
+  onStrokeEnd() {
+    document.body.dataset.strokes = String(strokes.length); // lets tests see a stroke has ended
+    updateSubmit();
+  },
 });
-
-pad.addEventListener("pointermove", (event) => {
-  if (event.pointerId !== activePointer) return;
-  const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
-  for (const e of events.length ? events : [event]) activeStroke.push(pointOf(e));
-  redraw();
-});
-
-function endStroke(event) {
-  if (event.pointerId !== activePointer) return;
-  activePointer = null;
-  activeStroke = null;
-  document.body.dataset.strokes = String(strokes.length); // lets tests see a stroke has ended
-  updateSubmit();
-}
-pad.addEventListener("pointerup", endStroke);
-pad.addEventListener("pointercancel", endStroke);
+const strokes = pad.strokes;
 
 function undo() {
-  if (activePointer !== null) return;
-  strokes.pop();
-  redraw();
+  pad.undo();
 }
 
 function clearDrawing() {
-  if (activePointer !== null) return;
-  strokes.length = 0;
-  document.body.dataset.strokes = "0";
-  redraw();
+  if (pad.clear()) document.body.dataset.strokes = "0";
 }
 
 // --- the symbol asked for ---------------------------------------------------------------------
 
 function updateSubmit() {
-  submitButton.disabled = sending || !current || strokes.length === 0 || activePointer !== null || !consentBox.checked;
+  submitButton.disabled = sending || !current || strokes.length === 0 || pad.isDrawing() || !consentBox.checked;
   submitButton.title = consentBox.checked ? "Send this drawing (Enter)" : "Tick the box below to send drawings";
 }
 
@@ -310,6 +246,6 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-window.addEventListener("resize", resizeCanvas);
-resizeCanvas();
+window.addEventListener("resize", pad.resize);
+pad.resize();
 next();

@@ -5,9 +5,6 @@
 const PREDICT_DEBOUNCE_MS = 120; // while the pen moves: often enough to feel live, rare enough to stay cheap
 const TOP_K = 5;
 
-const pad = document.getElementById("pad");
-const context = pad.getContext("2d");
-const hint = document.getElementById("hint");
 const undoButton = document.getElementById("undo");
 const clearButton = document.getElementById("clear");
 const statusLine = document.getElementById("status");
@@ -23,88 +20,29 @@ const foundCount = document.getElementById("found-count");
 const moreButton = document.getElementById("more");
 const SHARE_KEY = "texsketch.shareFeedback";
 
-/** Strokes as the API takes them: [[[x, y, t], ...], ...], in CSS pixels, t in ms since the first point. */
-const strokes = [];
-let activeStroke = null;
-let activePointer = null;
-let startTime = 0;
 let debounceTimer = 0;
 let requestSerial = 0;
 let inFlight = null;
 /** The drawing behind the candidates on screen, what was shown and by which model: a feedback sample. */
 let answered = null;
 
-// --- drawing ----------------------------------------------------------------------------------
+// --- drawing (drawing-pad.js) ----------------------------------------------------------------
 
-function resizeCanvas() {
-  const ratio = window.devicePixelRatio || 1;
-  const box = pad.getBoundingClientRect();
-  pad.width = Math.round(box.width * ratio);
-  pad.height = Math.round(box.height * ratio);
-  context.setTransform(ratio, 0, 0, ratio, 0, 0);
-  redraw();
-}
-
-function redraw() {
-  const box = pad.getBoundingClientRect();
-  context.clearRect(0, 0, box.width, box.height);
-  context.lineCap = "round";
-  context.lineJoin = "round";
-  context.lineWidth = 4;
-  context.strokeStyle = getComputedStyle(document.body).color;
-  for (const stroke of strokes) {
-    context.beginPath();
-    context.moveTo(stroke[0][0], stroke[0][1]);
-    if (stroke.length === 1) context.lineTo(stroke[0][0] + 0.01, stroke[0][1]);
-    for (const [x, y] of stroke.slice(1)) context.lineTo(x, y);
-    context.stroke();
-  }
-  hint.classList.toggle("gone", strokes.length > 0);
-  undoButton.disabled = strokes.length === 0;
-  clearButton.disabled = strokes.length === 0;
-}
-
-function pointOf(event) {
-  const box = pad.getBoundingClientRect();
-  const x = Math.round((event.clientX - box.left) * 10) / 10;
-  const y = Math.round((event.clientY - box.top) * 10) / 10;
-  return [x, y, Math.round(event.timeStamp - startTime)];
-}
-
-pad.addEventListener("pointerdown", (event) => {
-  if (activePointer !== null || event.button > 0) return;
-  event.preventDefault();
-  activePointer = event.pointerId;
-  pad.setPointerCapture(event.pointerId);
-  if (strokes.length === 0) startTime = event.timeStamp;
-  activeStroke = [pointOf(event)];
-  strokes.push(activeStroke);
-  redraw();
+const pad = createDrawingPad(document.getElementById("pad"), {
+  hint: document.getElementById("hint"),
+  undoButton,
+  clearButton,
+  onMove: schedulePrediction,
+  onStrokeEnd() {
+    clearTimeout(debounceTimer);
+    predict();
+  },
 });
-
-pad.addEventListener("pointermove", (event) => {
-  if (event.pointerId !== activePointer) return;
-  // Pens report more points than animation frames show; coalesced events keep them all.
-  const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
-  for (const e of events.length ? events : [event]) activeStroke.push(pointOf(e));
-  redraw();
-  schedulePrediction();
-});
-
-function endStroke(event) {
-  if (event.pointerId !== activePointer) return;
-  activePointer = null;
-  activeStroke = null;
-  clearTimeout(debounceTimer);
-  predict();
-}
-pad.addEventListener("pointerup", endStroke);
-pad.addEventListener("pointercancel", endStroke);
+/** The drawing as the API takes it (pad.strokes, changed in place by the pad). */
+const strokes = pad.strokes;
 
 function undo() {
-  if (activePointer !== null) return;
-  strokes.pop();
-  redraw();
+  if (!pad.undo()) return;
   if (strokes.length) {
     predict();
   } else {
@@ -114,10 +52,8 @@ function undo() {
 }
 
 function clear() {
-  if (activePointer !== null) return;
-  strokes.length = 0;
+  if (!pad.clear()) return;
   answered = null;
-  redraw();
   showCandidates([]);
 }
 
@@ -442,8 +378,8 @@ async function search({ browse = false } = {}) {
 
 // --- start ------------------------------------------------------------------------------------
 
-window.addEventListener("resize", resizeCanvas);
-resizeCanvas();
+window.addEventListener("resize", pad.resize);
+pad.resize();
 // The extension's "None of these?" opens /#search: straight to the search box, every symbol listed to browse.
 if (location.hash === "#search") {
   queryInput.focus();

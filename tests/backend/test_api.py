@@ -267,6 +267,6 @@ def test_demo_page_and_its_assets_are_served(client):
     page = client.get("/")
     assert page.status_code == 200
     assert "text/html" in page.headers["content-type"]
-    for asset in ("/static/demo.js", "/static/demo.css"):
+    for asset in ("/static/drawing-pad.js", "/static/demo.js", "/static/demo.css"):
         assert asset in page.text
         assert client.get(asset).status_code == 200
