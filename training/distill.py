@@ -53,7 +53,7 @@ class Teacher:
 
         self.config = config
         self.nets = []
-        self.describe: list[dict[str, Any]] = []
+        self.sources: list[dict[str, Any]] = []
         for run in config.runs:
             net, state = load_checkpoint(Path(run))
             if list(state["classes"]) != list(classes):
@@ -67,7 +67,7 @@ class Teacher:
             for parameter in net.parameters():
                 parameter.requires_grad_(False)
             self.nets.append(net.eval())
-            self.describe.append({"run": str(run), "model": state["model_name"], "epoch": state.get("epoch")})
+            self.sources.append({"run": str(run), "model": state["model_name"], "epoch": state.get("epoch")})
 
     def soft_targets(self, images: Any) -> Any:
         """The teachers' averaged softmax(logits / T) for a batch of student inputs, without gradients."""

@@ -354,7 +354,7 @@ def train(config: TrainConfig) -> Path:
             f"run {run_dir}: {config.model} ({models.count_parameters(model):,} parameters), {len(classes)} classes, "
             f"{len(train_indices):,} training samples, {steps_per_epoch} steps x {config.batch_size} per epoch, "
             f"device {device}, precision {autocast or 'fp32'}, {process.world_size} process(es)"
-            + (f", distilled from {', '.join(d['run'] for d in teacher.describe)}" if teacher else ""),
+            + (f", distilled from {', '.join(d['run'] for d in teacher.sources)}" if teacher else ""),
             flush=True,
         )
 
