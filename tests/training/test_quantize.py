@@ -13,7 +13,7 @@ import onnxruntime as ort
 import pytest
 
 from training.export import ExportConfig, export
-from training.quantize import QuantizeConfig, QuantizeError, quantize
+from training.quantize import QuantizeConfig, QuantizeError, allowed_drop, quantize
 
 
 @pytest.fixture()
@@ -57,3 +57,10 @@ def test_quantize_refused_changes_nothing(exported_copy: Path, dataset: Path) ->
         quantize(_config(exported_copy, dataset, min_top1_agreement=1.01))
     after = {p.name: p.read_bytes() for p in exported_copy.iterdir() if p.is_file()}
     assert after == before
+
+
+def test_quantize_allowed_drop_is_one_drawing_only_where_that_is_more_than_the_points() -> None:
+    assert allowed_drop(0.003, 92, 1) == 1 / 92  # 92 contributed drawings: one drawing is 1.1 points
+    assert allowed_drop(0.003, 7203, 1) == 0.003  # CROHME: one drawing is 0.014 points, the points limit holds
+    assert allowed_drop(0.003, 92, 0) == 0.003
+    assert allowed_drop(0.003, 0, 1) == 0.003
