@@ -3,10 +3,7 @@
 // event, its CSP), and the real recognition server (`python -m backend`) as a subprocess.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { rmSync } from 'node:fs';
 import { backendMissing, startBackend } from './support/backend.mjs';
 import { buildForTest } from './support/extension-build.mjs';
 import { startPageServer } from './support/page-server.mjs';
@@ -23,8 +20,8 @@ import {
 } from './support/scenario.mjs';
 import { fitInto } from './support/fixtures.mjs';
 import { startAll } from './support/start-all.mjs';
+import { launchChromiumWithExtension } from './support/chromium-extension.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = backendMissing() ?? false;
 
 let build;
@@ -67,27 +64,7 @@ before(async () => {
     else if (name === 'pageServer') pageServer = value;
     else backend = value;
   });
-  profile = mkdtempSync(join(tmpdir(), 'texsketch-chromium-profile-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: false, // --headless=new below: extensions load in Chromium's new headless mode
-    ignoreDefaultArgs: ['--disable-extensions'],
-    viewport: { width: 1100, height: 700 },
-    args: [
-      `--disable-extensions-except=${build.dir}`,
-      `--load-extension=${build.dir}`,
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  extensionId = new URL(worker.url()).host;
+  ({ context, worker, extensionId, profile } = await launchChromiumWithExtension(build.dir));
   // A tab of our own: the first one may be taken over by the options page the extension opens on install.
   page = await context.newPage();
   await page.goto(pageServer.projectUrl);

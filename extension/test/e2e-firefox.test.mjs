@@ -3,11 +3,10 @@
 // page, against the real recognition server. Firefox runs the same manifest through background.scripts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import puppeteer from 'puppeteer-core';
 import { backendMissing, startBackend } from './support/backend.mjs';
 import { buildForTest } from './support/extension-build.mjs';
 import { startPageServer } from './support/page-server.mjs';
-import { clickInPanel, editorState, panelState, waitForEditor, waitForPanel } from './support/panel-driver.mjs';
+import { editorState, waitForEditor } from './support/panel-driver.mjs';
 import {
   drawFixture,
   insertAndCheck,
@@ -18,8 +17,8 @@ import {
   xInMath,
 } from './support/scenario.mjs';
 import { startAll } from './support/start-all.mjs';
+import { launchFirefoxWithExtension, pressPanelShortcut, setOptionsInPanel } from './support/firefox-extension.mjs';
 
-const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const skip = backendMissing() ?? false;
 
 let build;
@@ -30,35 +29,13 @@ let page;
 
 // The options page cannot be opened over BiDi (navigation to moz-extension:// is refused), so Firefox uses the
 // panel's own settings (same storage) and the page-level keyboard shortcut.
-async function setOptions({ mode, serverUrl }) {
-  await openPanel(session);
-  const state = await panelState(page);
-  if (!state.settingsOpen) await clickInPanel(page, '.settings-toggle');
-  await waitForPanel(page, (s) => s.settingsOpen, 'the settings form');
-  await page.evaluate(
-    ({ mode, serverUrl }) => {
-      const form = document.querySelector('#texsketch-panel-host').shadowRoot.querySelector('.settings');
-      form.mode.value = mode;
-      if (serverUrl) form.serverUrl.value = serverUrl;
-      form.dispatchEvent(new Event('change'));
-    },
-    { mode, serverUrl: serverUrl ?? null },
-  );
-  await waitForPanel(page, (s) => s.settingsNote === 'Saved.', 'the settings to be saved');
-  await clickInPanel(page, '.settings-toggle');
-}
+const setOptions = (options) => setOptionsInPanel(session, options);
 
 const session = {
   get page() {
     return page;
   },
-  async togglePanel() {
-    await page.keyboard.down('Alt');
-    await page.keyboard.down('Shift');
-    await page.keyboard.press('KeyD');
-    await page.keyboard.up('Shift');
-    await page.keyboard.up('Alt');
-  },
+  togglePanel: () => pressPanelShortcut(page),
 };
 
 before(async () => {
@@ -68,14 +45,7 @@ before(async () => {
     else if (name === 'pageServer') pageServer = value;
     else backend = value;
   });
-  browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX,
-    headless: true,
-    protocolTimeout: 30_000,
-    defaultViewport: { width: 1100, height: 700 },
-  });
-  await browser.installExtension(build.dir);
+  browser = await launchFirefoxWithExtension(build.dir);
   page = await browser.newPage();
   await page.goto(pageServer.projectUrl);
   await waitForEditor(page);

@@ -3,17 +3,14 @@
 // page (support/overleaf-cases.mjs), on the Overleaf-like test page. Recognition runs offline (the shipped
 // model in the extension), so no server is needed.
 import { after, before, test } from 'node:test';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { existsSync, rmSync } from 'node:fs';
 import { MODELS_DIR } from './support/backend.mjs';
 import { buildForTest } from './support/extension-build.mjs';
 import { startPageServer } from './support/page-server.mjs';
 import { startAll } from './support/start-all.mjs';
+import { launchChromiumWithExtension } from './support/chromium-extension.mjs';
 import * as cases from './support/overleaf-cases.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = existsSync(`${MODELS_DIR}/model.onnx`) ? false : `no model at ${MODELS_DIR}/model.onnx`;
 
 let build;
@@ -21,31 +18,6 @@ let pageServer;
 let context;
 let profile;
 let worker;
-
-/** Chromium with one unpacked extension in a fresh profile; resolves to {context, profile, worker}. */
-async function launchWith(extensionDir) {
-  const freshProfile = mkdtempSync(join(tmpdir(), 'texsketch-chromium-profile-'));
-  const launched = await chromium.launchPersistentContext(freshProfile, {
-    executablePath: CHROMIUM,
-    headless: false, // --headless=new below: extensions load in Chromium's new headless mode
-    ignoreDefaultArgs: ['--disable-extensions'],
-    viewport: { width: 1100, height: 700 },
-    args: [
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  const serviceWorker = launched.serviceWorkers()[0] ?? (await launched.waitForEvent('serviceworker'));
-  return { context: launched, profile: freshProfile, worker: serviceWorker };
-}
 
 /** What the shared cases drive: a tab of our own (the first may be taken by the options page on install). */
 async function sessionIn(launched) {
@@ -68,7 +40,7 @@ before(async () => {
     if (name === 'build') build = value;
     else pageServer = value;
   });
-  ({ context, profile, worker } = await launchWith(build.dir));
+  ({ context, profile, worker } = await launchChromiumWithExtension(build.dir));
   session = await sessionIn({ context, worker });
   await cases.useOfflineRecognition(session);
   // The options page the extension opens on install takes the front; a background tab gets no frames, and
@@ -102,7 +74,7 @@ test('chromium_without_the_main_world_script_the_isolated_palette_event_is_the_l
   const variant = await buildForTest('chrome', { withoutMainWorld: true });
   let launched;
   try {
-    launched = await launchWith(variant.dir);
+    launched = await launchChromiumWithExtension(variant.dir);
     const isolated = await sessionIn(launched);
     await cases.useOfflineRecognition(isolated);
     await cases.isolatedWorldLastResort(isolated);

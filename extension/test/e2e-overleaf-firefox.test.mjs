@@ -3,15 +3,13 @@
 // (support/overleaf-cases.mjs). The panel is opened with its keyboard shortcut.
 import { after, before, test } from 'node:test';
 import { existsSync } from 'node:fs';
-import puppeteer from 'puppeteer-core';
 import { MODELS_DIR } from './support/backend.mjs';
 import { buildForTest } from './support/extension-build.mjs';
-import { findExtensionPage } from './support/firefox-pages.mjs';
 import { startPageServer } from './support/page-server.mjs';
 import { startAll } from './support/start-all.mjs';
+import { launchFirefoxWithExtension, pressPanelShortcut } from './support/firefox-extension.mjs';
 import * as cases from './support/overleaf-cases.mjs';
 
-const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const skip = existsSync(`${MODELS_DIR}/model.onnx`) ? false : `no model at ${MODELS_DIR}/model.onnx`;
 
 let build;
@@ -21,31 +19,18 @@ let session;
 
 /** Firefox with one temporary add-on; resolves to {browser, session} for the shared cases. */
 async function launchWith(extensionDir) {
-  const launched = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX,
-    headless: true,
-    protocolTimeout: 90_000, // starting a second Firefox (the isolated-world case) on a loaded 2-core machine took over 30 s
-    defaultViewport: { width: 1100, height: 700 },
+  const launched = await launchFirefoxWithExtension(extensionDir, {
+    // starting a second Firefox (the isolated-world case) on a loaded 2-core machine took over 30 s
+    protocolTimeout: 90_000,
+    closeInstallPage: true,
   });
-  await launched.installExtension(extensionDir);
-  // The add-on opens its options page on install, a moment later. Firefox may put it into a blank tab, ours if we
-  // opened it first, and the test page's navigations then never finish: wait for it (5 s at most) and close it.
-  const installPage = await findExtensionPage(launched, { timeoutMs: 5_000 });
-  if (installPage) await installPage.close();
   const page = await launched.newPage();
   return {
     browser: launched,
     session: {
       page,
       projectUrl: pageServer.projectUrl,
-      async togglePanel() {
-        await page.keyboard.down('Alt');
-        await page.keyboard.down('Shift');
-        await page.keyboard.press('KeyD');
-        await page.keyboard.up('Shift');
-        await page.keyboard.up('Alt');
-      },
+      togglePanel: () => pressPanelShortcut(page),
     },
   };
 }

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { buildUnpacked } from '../build.mjs';
 import { backendMissing, startBackend } from './support/backend.mjs';
 import { modelsWithEmbedding } from './support/embedding-models.mjs';
@@ -22,8 +21,8 @@ import {
 import { drawFixture, openPanel } from './support/scenario.mjs';
 import { startRecordingProxy } from './support/recording-proxy.mjs';
 import { startAll } from './support/start-all.mjs';
+import { launchChromiumWithExtension } from './support/chromium-extension.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = backendMissing() ?? false;
 
 let models;
@@ -80,27 +79,11 @@ before(async () => {
     },
   );
   proxy = await startRecordingProxy(backend.url);
-  context = await chromium.launchPersistentContext(join(root, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: false, // --headless=new below: extensions load in Chromium's new headless mode
-    ignoreDefaultArgs: ['--disable-extensions'],
+  ({ context, worker, extensionId } = await launchChromiumWithExtension(join(root, 'extension'), {
     viewport: { width: 1100, height: 760 },
     acceptDownloads: true,
-    args: [
-      `--disable-extensions-except=${join(root, 'extension')}`,
-      `--load-extension=${join(root, 'extension')}`,
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  extensionId = new URL(worker.url()).host;
+    profileDir: join(root, 'profile'),
+  }));
   page = await context.newPage();
   await page.goto(pageServer.projectUrl);
   await waitForEditor(page);

@@ -8,13 +8,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
 import { buildUnpacked } from '../build.mjs';
 import { backendMissing, startBackend } from './support/backend.mjs';
 import { modelsWithEmbedding } from './support/embedding-models.mjs';
 import { findExtensionPage } from './support/firefox-pages.mjs';
 import { startPageServer } from './support/page-server.mjs';
-import { clickInPanel, panelState, waitForEditor, waitForPanel } from './support/panel-driver.mjs';
+import { clickInPanel, waitForEditor } from './support/panel-driver.mjs';
 import {
   assertNothingPersonalSent,
   correctionAnswersFirstNextTime,
@@ -25,8 +24,8 @@ import {
 import { drawFixture, openPanel } from './support/scenario.mjs';
 import { startRecordingProxy } from './support/recording-proxy.mjs';
 import { startAll } from './support/start-all.mjs';
+import { launchFirefoxWithExtension, pressPanelShortcut, setOptionsInPanel } from './support/firefox-extension.mjs';
 
-const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const skip = backendMissing() ?? false;
 
 let models;
@@ -41,32 +40,11 @@ const session = {
   get page() {
     return page;
   },
-  async togglePanel() {
-    await page.keyboard.down('Alt');
-    await page.keyboard.down('Shift');
-    await page.keyboard.press('KeyD');
-    await page.keyboard.up('Shift');
-    await page.keyboard.up('Alt');
-  },
+  togglePanel: () => pressPanelShortcut(page),
 };
 
 // The panel's own settings (same storage as the options page, which BiDi cannot open).
-async function setOptions({ mode, serverUrl }) {
-  await openPanel(session);
-  if (!(await panelState(page)).settingsOpen) await clickInPanel(page, '.settings-toggle');
-  await waitForPanel(page, (s) => s.settingsOpen, 'the settings form');
-  await page.evaluate(
-    ({ mode, serverUrl }) => {
-      const form = document.querySelector('#texsketch-panel-host').shadowRoot.querySelector('.settings');
-      form.mode.value = mode;
-      if (serverUrl) form.serverUrl.value = serverUrl;
-      form.dispatchEvent(new Event('change'));
-    },
-    { mode, serverUrl: serverUrl ?? null },
-  );
-  await waitForPanel(page, (s) => s.settingsNote === 'Saved.', 'the settings to be saved');
-  await clickInPanel(page, '.settings-toggle');
-}
+const setOptions = (options) => setOptionsInPanel(session, options);
 
 before(async () => {
   if (skip) return;
@@ -84,14 +62,7 @@ before(async () => {
     },
   );
   proxy = await startRecordingProxy(backend.url);
-  browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX,
-    headless: true,
-    protocolTimeout: 30_000,
-    defaultViewport: { width: 1100, height: 760 },
-  });
-  await browser.installExtension(join(root, 'extension'));
+  browser = await launchFirefoxWithExtension(join(root, 'extension'), { viewport: { width: 1100, height: 760 } });
   page = await browser.newPage();
   await page.goto(pageServer.projectUrl);
   await waitForEditor(page);
