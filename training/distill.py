@@ -49,6 +49,8 @@ class Teacher:
     """One or more finished runs on the same classes as the student, ready to give soft targets."""
 
     def __init__(self, config: DistillConfig, classes: Sequence[str], device: Any, channels_last: bool) -> None:
+        import torch
+
         from training.export import load_checkpoint
 
         self.config = config
@@ -63,7 +65,7 @@ class Teacher:
                 )
             net = net.to(device)
             if channels_last:
-                net = net.to(memory_format=_channels_last())
+                net = net.to(memory_format=torch.channels_last)
             for parameter in net.parameters():
                 parameter.requires_grad_(False)
             self.nets.append(net.eval())
@@ -92,9 +94,3 @@ def distillation_loss(
     log_student = F.log_softmax(logits / config.temperature, dim=1)
     soft = F.kl_div(log_student, soft_targets, reduction="batchmean") * config.temperature**2
     return (1.0 - config.weight) * hard + config.weight * soft
-
-
-def _channels_last() -> Any:
-    import torch
-
-    return torch.channels_last

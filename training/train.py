@@ -317,7 +317,7 @@ def train(config: TrainConfig) -> Path:
     if config.channels_last:
         model = model.to(memory_format=torch.channels_last)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    distill, teacher = None, None
+    teacher = None
     if config.teacher:
         distill = DistillConfig(
             runs=tuple(run.strip() for run in config.teacher.split(",") if run.strip()),
@@ -414,7 +414,7 @@ def train(config: TrainConfig) -> Path:
                 if teacher is None:
                     loss = F.cross_entropy(logits, y, label_smoothing=config.label_smoothing)
                 else:
-                    loss = distillation_loss(logits, y, teacher.soft_targets(x), distill, config.label_smoothing)
+                    loss = distillation_loss(logits, y, teacher.soft_targets(x), teacher.config, config.label_smoothing)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

@@ -11,10 +11,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from tests.training.tiny_trainset import train_tiny_run
 from training import models, trainset
 from training.distill import DistillConfig, Teacher, distillation_loss
 from training.export import load_checkpoint
-from training.train import TrainConfig, train
 
 
 def _logits(seed: int, rows: int = 8, classes: int = 6) -> torch.Tensor:
@@ -81,22 +81,9 @@ def test_train_with_a_teacher_learns_the_teachers_answers_not_the_labels(
     labels = data.labels[data.indices(trainset.TRAIN)]
 
     def student_answers(weight: float, name: str) -> np.ndarray:
-        config = TrainConfig(
-            data=str(dataset),
-            model="resnet_tiny",
-            name=name,
-            runs_dir=str(tmp_path),
-            epochs=6,
-            samples_per_epoch=384,
-            batch_size=32,
-            patience=6,
-            threads=2,
-            hardest=4,
-            teacher=str(teacher),
-            distill_weight=weight,
-            distill_temperature=2.0,
+        folder = train_tiny_run(
+            tmp_path, dataset, name=name, teacher=str(teacher), distill_weight=weight, distill_temperature=2.0
         )
-        folder = train(config)
         assert json.loads((folder / "config.json").read_text())["teacher"] == str(teacher)
         # The last epoch, not best.pt: "best" is judged against the labels, which the taught student must ignore.
         state = torch.load(folder / "last.pt", map_location="cpu", weights_only=True)

@@ -134,14 +134,16 @@ def shared_folder(factory: Any, name: str, make: Callable[[Path], Path]) -> Path
     return _CACHE[key]
 
 
-def train_tiny_run(folder: Path, dataset: Path, model: str = "resnet_tiny", epochs: int = 6) -> Path:
-    """A real (short) training run on the tiny set; returns its run folder."""
+def train_tiny_run(
+    folder: Path, dataset: Path, model: str = "resnet_tiny", epochs: int = 6, name: str = "tiny", **overrides: Any
+) -> Path:
+    """A real (short) training run on the tiny set; returns its run folder. `overrides`: other TrainConfig fields."""
     from training.train import TrainConfig, train
 
     config = TrainConfig(
         data=str(dataset),
         model=model,
-        name="tiny",
+        name=name,
         runs_dir=str(folder),
         epochs=epochs,
         samples_per_epoch=384,
@@ -150,5 +152,6 @@ def train_tiny_run(folder: Path, dataset: Path, model: str = "resnet_tiny", epoc
         patience=epochs,
         threads=2,
         hardest=12,
+        **overrides,
     )
     return train(config)

@@ -24,7 +24,7 @@ export function quantise(embedding, out = new Float64Array(embedding.length)) {
   return out;
 }
 
-/** Many examples in one flat int16 array, quantised once: an answer costs one pass over it (integer-dots.js). */
+/** Many examples in one flat array (integer-dots.js), quantised once: an answer costs one pass over it. */
 export class PersonalIndex {
   /**
    * @param {{symbolId: string, embedding: ArrayLike<number>}[]} examples raw (float) embeddings of one model
