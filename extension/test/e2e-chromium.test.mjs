@@ -64,9 +64,7 @@ before(async () => {
     else if (name === 'pageServer') pageServer = value;
     else backend = value;
   });
-  ({ context, worker, extensionId, profile } = await launchChromiumWithExtension(build.dir));
-  // A tab of our own: the first one may be taken over by the options page the extension opens on install.
-  page = await context.newPage();
+  ({ context, worker, extensionId, profile, page } = await launchChromiumWithExtension(build.dir));
   await page.goto(pageServer.projectUrl);
   await waitForEditor(page);
   await setOptions({ mode: 'server', serverUrl: backend.url });

@@ -89,8 +89,7 @@ before(async () => {
     else if (name === 'pageServer') pageServer = value;
     else backend = value;
   });
-  ({ context, worker, extensionId, profile } = await launchChromiumWithExtension(build.dir));
-  page = await context.newPage();
+  ({ context, worker, extensionId, profile, page } = await launchChromiumWithExtension(build.dir));
   await page.goto(pageServer.projectUrl);
   await waitForEditor(page);
 });

@@ -19,10 +19,10 @@ let context;
 let profile;
 let worker;
 
-/** What the shared cases drive: a tab of our own (the first may be taken by the options page on install). */
-async function sessionIn(launched) {
+/** What the shared cases drive: the launch's own tab, in front. */
+function sessionIn(launched) {
   return {
-    page: await launched.context.newPage(),
+    page: launched.page,
     projectUrl: pageServer.projectUrl,
     togglePanel: () =>
       launched.worker.evaluate(async () => {
@@ -40,13 +40,10 @@ before(async () => {
     if (name === 'build') build = value;
     else pageServer = value;
   });
-  ({ context, profile, worker } = await launchChromiumWithExtension(build.dir));
-  session = await sessionIn({ context, worker });
+  const launched = await launchChromiumWithExtension(build.dir);
+  ({ context, profile, worker } = launched);
+  session = sessionIn(launched);
   await cases.useOfflineRecognition(session);
-  // The options page the extension opens on install takes the front; a background tab gets no frames, and
-  // Chromium then holds each input event about a second (36 s per drawing). Close it, our tab to the front.
-  for (const other of context.pages()) if (other !== session.page) await other.close();
-  await session.page.bringToFront();
 });
 
 after(async () => {
@@ -75,7 +72,7 @@ test('chromium_without_the_main_world_script_the_isolated_palette_event_is_the_l
   let launched;
   try {
     launched = await launchChromiumWithExtension(variant.dir);
-    const isolated = await sessionIn(launched);
+    const isolated = sessionIn(launched);
     await cases.useOfflineRecognition(isolated);
     await cases.isolatedWorldLastResort(isolated);
   } finally {

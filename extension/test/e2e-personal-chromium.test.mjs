@@ -79,12 +79,11 @@ before(async () => {
     },
   );
   proxy = await startRecordingProxy(backend.url);
-  ({ context, worker, extensionId } = await launchChromiumWithExtension(join(root, 'extension'), {
+  ({ context, worker, extensionId, page } = await launchChromiumWithExtension(join(root, 'extension'), {
     viewport: { width: 1100, height: 760 },
     acceptDownloads: true,
     profileDir: join(root, 'profile'),
   }));
-  page = await context.newPage();
   await page.goto(pageServer.projectUrl);
   await waitForEditor(page);
   await setOptions({ mode: 'server', serverUrl: proxy.url });
