@@ -27,6 +27,14 @@ import numpy as np
 from training import trainset
 from training.augment import AugmentConfig
 from training.distill import DistillConfig, Teacher, distillation_loss
+from training.domain import (
+    DomainConfig,
+    adversary_loss,
+    build_adversary,
+    mixed_classes,
+    reversal_strength,
+    with_adversary,
+)
 
 if TYPE_CHECKING:
     import torch
@@ -70,6 +78,9 @@ class TrainConfig:
     teacher: str = ""
     distill_weight: float = 0.7  # share of the loss on the teacher's soft targets (distill.DistillConfig.weight)
     distill_temperature: float = 2.0  # softening of both answers (distill.DistillConfig.temperature)
+    # Domain-adversarial training (training/domain.py): peak strength of the reversed gradient of an adversary
+    # that tells real drawings from synthetic ones; 0: off.
+    domain_weight: float = 0.0
 
 
 def _parse_args(argv: list[str] | None) -> TrainConfig:
@@ -316,7 +327,16 @@ def train(config: TrainConfig) -> Path:
     model = models.build(config.model, len(classes)).to(device)
     if config.channels_last:
         model = model.to(memory_format=torch.channels_last)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    domain = DomainConfig(weight=config.domain_weight)
+    adversary = None
+    if domain.enabled:
+        adversary = build_adversary(model[-1].in_features, len(classes), domain).to(device)
+        mixed = torch.from_numpy(
+            mixed_classes(data.labels[train_indices], data.synthetic[train_indices], len(classes))
+        ).to(device)
+        synthetic_flags = torch.from_numpy(data.synthetic)
+    trained_parameters = list(model.parameters()) + (list(adversary.parameters()) if adversary is not None else [])
+    optimizer = torch.optim.AdamW(trained_parameters, lr=config.lr, weight_decay=config.weight_decay)
     teacher = None
     if config.teacher:
         distill = DistillConfig(
@@ -332,15 +352,17 @@ def train(config: TrainConfig) -> Path:
         if state["classes"] != classes:
             raise ValueError(f"{last_path} was trained on other classes than {config.data} holds")
         model.load_state_dict(state["model"])
+        if adversary is not None:
+            adversary.load_state_dict(state["adversary"])
         optimizer.load_state_dict(state["optimizer"])
         history, start_epoch, step = state["history"], state["epoch"] + 1, state["step"]
         elapsed_before, best_key, stale = state["elapsed_s"], tuple(state["best_key"]), state["stale"]
         if process.is_main:
             print(f"resuming {run_dir} after epoch {state['epoch']} (step {step})", flush=True)
 
-    trained: torch.nn.Module = model
+    trained: torch.nn.Module = model if adversary is None else with_adversary(model, adversary)
     if config.compile:
-        trained = torch.compile(model)
+        trained = torch.compile(trained)
     if process.world_size > 1:
         trained = torch.nn.parallel.DistributedDataParallel(
             trained, device_ids=[device.index] if device.type == "cuda" else None
@@ -354,7 +376,8 @@ def train(config: TrainConfig) -> Path:
             f"run {run_dir}: {config.model} ({models.count_parameters(model):,} parameters), {len(classes)} classes, "
             f"{len(train_indices):,} training samples, {steps_per_epoch} steps x {config.batch_size} per epoch, "
             f"device {device}, precision {autocast or 'fp32'}, {process.world_size} process(es)"
-            + (f", distilled from {', '.join(d['run'] for d in teacher.sources)}" if teacher else ""),
+            + (f", distilled from {', '.join(d['run'] for d in teacher.sources)}" if teacher else "")
+            + (f", domain-adversarial (weight {domain.weight}, {int(mixed.sum())} mixed classes)" if adversary else ""),
             flush=True,
         )
 
@@ -379,7 +402,7 @@ def train(config: TrainConfig) -> Path:
         order_t = torch.from_numpy(order)
         generator = torch.Generator().manual_seed(config.seed * 1_000_003 + epoch * 101 + process.rank)
         trained.train()
-        loss_sum, loss_count = 0.0, 0
+        loss_sum, loss_count, domain_loss_sum = 0.0, 0, 0.0
         epoch_start = time.perf_counter()
         bar = tqdm(
             range(steps_per_epoch),
@@ -410,11 +433,19 @@ def train(config: TrainConfig) -> Path:
             if config.channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
             with torch.autocast(device.type, dtype=autocast or torch.float32, enabled=autocast is not None):
-                logits = trained(x)
+                if adversary is None:
+                    logits = trained(x)
+                else:
+                    logits, domain_logits = trained(x, y, reversal_strength(progress, domain))
                 if teacher is None:
                     loss = F.cross_entropy(logits, y, label_smoothing=config.label_smoothing)
                 else:
                     loss = distillation_loss(logits, y, teacher.soft_targets(x), teacher.config, config.label_smoothing)
+                if adversary is not None:
+                    synthetic = synthetic_flags[chosen].to(device, non_blocking=True)
+                    domain_loss = adversary_loss(domain_logits, synthetic, mixed[y])
+                    domain_loss_sum += float(domain_loss.detach())
+                    loss = loss + domain_loss
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -449,6 +480,8 @@ def train(config: TrainConfig) -> Path:
             "elapsed_s": time.perf_counter() - clock_start,
             "fresh_synthetic": drawn_afresh,
         }
+        if adversary is not None:  # falls as the adversary tells real from synthetic apart; rises as the trunk hides it
+            row["domain_loss"] = domain_loss_sum / max(1, loss_count)
         history.append(row)
         key = (validation["top5"] or 0.0, validation["top1"] or 0.0)
         improved = key > best_key
@@ -458,7 +491,9 @@ def train(config: TrainConfig) -> Path:
             stale += 1
         if process.is_main:
             assert writer is not None
-            for name in ("val_loss", "val_top1", "val_top5", "train_loss", "images_per_s"):
+            for name in ("val_loss", "val_top1", "val_top5", "train_loss", "images_per_s", "domain_loss"):
+                if name not in row:
+                    continue
                 if row[name] is not None:
                     writer.add_scalar(f"epoch/{name}", row[name], epoch + 1)
             for name, parameter in model.named_parameters():
@@ -477,6 +512,7 @@ def train(config: TrainConfig) -> Path:
                 "config": dataclasses.asdict(config),
                 "model": model.state_dict(),
                 "optimizer": optimizer.state_dict(),
+                **({"adversary": adversary.state_dict()} if adversary is not None else {}),
                 "history": history,
                 "epoch": epoch,
                 "step": step,
