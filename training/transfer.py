@@ -17,6 +17,7 @@ full set for the same time (`--control`).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import shutil
 import time
@@ -68,6 +69,9 @@ class TransferConfig:
     # Score this finished transfer run again instead of training a new one (e.g. after a catalogue regrouping).
     rescore: str = ""
     seed: int = 0
+    # Training settings changed for the transfer (and control) run, as "field=value" of TrainConfig: measures a
+    # training change against the same figure (e.g. "domain_weight=0.3"; `--train domain_weight=0.3` on the CLI).
+    train: tuple[str, ...] = ()
     progress: bool = True
 
 
@@ -177,10 +181,37 @@ def score_table(scores: npt.NDArray[np.float32], labels: npt.NDArray[np.int64], 
     return {**metrics.accuracy(ranks), "by_class": metrics.accuracy_by(ranks, keys)}
 
 
+def train_overrides(settings: tuple[str, ...]) -> dict[str, Any]:
+    """ "field=value" strings -> TrainConfig fields with their own types; an unknown field or a bad value is an
+    error before anything is trained."""
+    from training.train import TrainConfig
+
+    types = {field.name: str(field.type) for field in dataclasses.fields(TrainConfig)}
+    fixed = {"data", "model", "name", "epochs", "patience", "time_budget_minutes", "seed"}
+    parsed: dict[str, Any] = {}
+    for setting in settings:
+        field, equals, text = setting.partition("=")
+        if not equals or field not in types or field in fixed:
+            allowed = ", ".join(sorted(set(types) - fixed))
+            raise ValueError(f"--train {setting!r}: expected FIELD=VALUE with FIELD one of {allowed}")
+        kind = types[field]
+        try:
+            if kind == "bool":
+                if text not in ("true", "false"):
+                    raise ValueError(text)
+                parsed[field] = text == "true"
+            else:
+                parsed[field] = {"int": int, "float": float, "str": str}[kind](text)
+        except ValueError:
+            raise ValueError(f"--train {setting!r}: {text!r} is not a {kind}") from None
+    return parsed
+
+
 def run(config: TransferConfig) -> dict[str, Any]:
     from training import trainset
     from training.train import TrainConfig, train
 
+    overrides = train_overrides(config.train)
     started = time.perf_counter()
     source, derived = Path(config.data), Path(config.derived)
     data = trainset.load(source)
@@ -194,7 +225,7 @@ def run(config: TransferConfig) -> dict[str, Any]:
     else:
         run_dir = train(
             TrainConfig(data=str(derived), model=config.model, name=name, epochs=config.epochs,
-                        patience=config.epochs, time_budget_minutes=config.minutes, seed=config.seed)
+                        patience=config.epochs, time_budget_minutes=config.minutes, seed=config.seed, **overrides)
         )  # fmt: skip
 
     # The test split's real CROHME drawings: withheld classes (the transfer figure) and the others (a sanity line).
@@ -220,7 +251,7 @@ def run(config: TransferConfig) -> dict[str, Any]:
     if config.control:
         control_dir = train(
             TrainConfig(data=str(source), model=config.model, name=f"{name}-control", epochs=config.epochs,
-                        patience=config.epochs, time_budget_minutes=config.minutes, seed=config.seed)
+                        patience=config.epochs, time_budget_minutes=config.minutes, seed=config.seed, **overrides)
         )  # fmt: skip
         result["control"] = report(checkpoint_scores(control_dir, images))
     if config.reference and (Path(config.reference) / "model.json").is_file():
@@ -277,7 +308,11 @@ def _parse_args(argv: list[str] | None) -> TransferConfig:
     parser.add_argument("--control", action=argparse.BooleanOptionalAction, default=defaults.control)
     parser.add_argument("--rescore", default=defaults.rescore, help="score this finished run folder, train nothing")
     parser.add_argument("--seed", type=int, default=defaults.seed)
-    return TransferConfig(**vars(parser.parse_args(argv)))
+    parser.add_argument("--train", action="append", default=[], metavar="FIELD=VALUE",
+                        help="a TrainConfig setting for the run(s), repeatable (e.g. domain_weight=0.3)")  # fmt: skip
+    arguments = vars(parser.parse_args(argv))
+    arguments["train"] = tuple(arguments["train"])
+    return TransferConfig(**arguments)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,7 +12,7 @@ import pytest
 from tests.training.tiny_trainset import CLASSES
 from training import trainset
 from training.labels import Catalogue
-from training.transfer import WITHHELD_CROHME_LABELS, derive_training_set, withheld_classes
+from training.transfer import WITHHELD_CROHME_LABELS, derive_training_set, train_overrides, withheld_classes
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "models" / "symbols.json"
 
@@ -78,3 +78,24 @@ def test_transfer_summary_keeps_headline_figures_only(tmp_path: Path) -> None:
     assert summary["reference"] == {"model": "old", "n": 10, "top1": 0.9, "top5": 1.0}
     assert summary["withheld_classes"] == 2 and summary["run"] == "run"
     assert "/abs" not in json.dumps(summary)
+
+
+def test_train_overrides_take_each_fields_own_type() -> None:
+    parsed = train_overrides(("domain_weight=0.3", "balance_power=0.45", "batch_size=128", "augment=false"))
+    assert parsed == {"domain_weight": 0.3, "balance_power": 0.45, "batch_size": 128, "augment": False}
+    assert train_overrides(()) == {}
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("domain_weight", "FIELD=VALUE"),
+        ("no_such_field=1", "FIELD=VALUE"),
+        ("epochs=3", "FIELD=VALUE"),  # the transfer measure fixes its own amount of work: --epochs
+        ("batch_size=many", "not a int"),
+        ("augment=yes", "not a bool"),
+    ],
+)
+def test_train_overrides_refuse_what_would_not_train_as_asked(setting: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        train_overrides((setting,))
