@@ -67,7 +67,7 @@ def build_adversary(features: int, num_classes: int, config: DomainConfig) -> An
         """Identity forward; backward multiplies the gradient by -strength."""
 
         @staticmethod
-        def forward(ctx: Any, x: torch.Tensor, strength: float) -> torch.Tensor:
+        def forward(ctx: Any, x: torch.Tensor, strength: torch.Tensor | float) -> torch.Tensor:
             ctx.strength = strength
             return x.view_as(x)
 
@@ -85,7 +85,7 @@ def build_adversary(features: int, num_classes: int, config: DomainConfig) -> An
                 nn.Linear(config.hidden, 1),
             )
 
-        def forward(self, features: torch.Tensor, labels: torch.Tensor, strength: float) -> torch.Tensor:
+        def forward(self, features: torch.Tensor, labels: torch.Tensor, strength: torch.Tensor | float) -> torch.Tensor:
             reversed_features = GradientReversal.apply(features.float(), strength)
             return self.head(torch.cat([reversed_features, self.embed(labels)], dim=1)).squeeze(1)
 
@@ -104,7 +104,7 @@ def with_adversary(model: Any, adversary: Any) -> Any:
             self.model = model
             self.adversary = adversary
 
-        def forward(self, x: Any, labels: Any, strength: float) -> tuple[Any, Any]:
+        def forward(self, x: Any, labels: Any, strength: Any) -> tuple[Any, Any]:
             features = self.model[:-1](x)
             return self.model[-1](features), self.adversary(features, labels, strength)
 

@@ -436,7 +436,9 @@ def train(config: TrainConfig) -> Path:
                 if adversary is None:
                     logits = trained(x)
                 else:
-                    logits, domain_logits = trained(x, y, reversal_strength(progress, domain))
+                    # A tensor, not a float: torch.compile would specialise on each new float and recompile every step.
+                    strength = torch.tensor(reversal_strength(progress, domain), device=device)
+                    logits, domain_logits = trained(x, y, strength)
                 if teacher is None:
                     loss = F.cross_entropy(logits, y, label_smoothing=config.label_smoothing)
                 else:
