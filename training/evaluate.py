@@ -9,6 +9,10 @@ is one JSON object with at least {"n", "top1", "top5"}.
 
 Records whose label maps to no catalogue symbol, or to a class the model does not have, are not scored
 but counted under `skipped` with the reason, so a low n never hides.
+
+A model trained before a look-alike merge has several outputs for what is now one glyph group; the server shows
+that group once, at its best-scored output (`backend/recognizer.py`). The figures do the same: each group's score
+is the best of its outputs, so a drawing of `\\ast` answered by the `\\textasteriskcentered` output counts as right.
 """
 
 from __future__ import annotations
@@ -103,6 +107,8 @@ class Scored:
     crohme_records: list[dict[str, Any]] = field(default_factory=list)  # pieces for junk (training/junk.py)
     labels: list[int] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    # Per model output, the catalogue's glyph group of its label today (the label itself when the catalogue lacks it).
+    label_glyphs: list[str] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
 
 
@@ -124,7 +130,8 @@ def load_samples(
     from training.labels import hint_for
 
     index_of = {label: index for index, label in enumerate(labels)}
-    scored = Scored()
+    entries = label_map.catalogue.entries
+    scored = Scored(label_glyphs=[entries[label].glyph if label in entries else label for label in labels])
     for path in files:
         file_source = source_of(path, source)
         for record in _records(path, file_source, scored, progress):
@@ -143,24 +150,42 @@ def load_samples(
     return scored
 
 
+def by_glyph_group(
+    probabilities: npt.NDArray[np.float32], label_glyphs: list[str]
+) -> tuple[npt.NDArray[np.float32], list[str], npt.NDArray[np.int64]]:
+    """(scores per glyph group = the best of its outputs, the groups in order of first output, column of each
+    output). With one output per group this is the identity."""
+    groups = list(dict.fromkeys(label_glyphs))
+    column_of = np.array([groups.index(glyph) for glyph in label_glyphs], dtype=np.int64)
+    if len(groups) == len(label_glyphs):
+        return probabilities, groups, column_of
+    collapsed = np.full((len(probabilities), len(groups)), -np.inf, dtype=probabilities.dtype)
+    np.maximum.at(collapsed.T, column_of, probabilities.T)
+    return collapsed, groups, column_of
+
+
 def evaluate(scorer: OnnxScorer, scored: Scored, batch_size: int = 512) -> dict[str, Any]:
     """Top-1/top-5 overall, per source and per class (fractions), plus the skip counts."""
     counts = np.stack(scored.counts) if scored.counts else np.zeros((0, 32, 32), dtype=np.uint8)
-    labels = np.array(scored.labels, dtype=np.int64)
     probabilities = scorer.scores(counts, batch_size)
+    label_glyphs = scored.label_glyphs or list(scorer.labels)
+    probabilities, classes, column_of = by_glyph_group(probabilities, label_glyphs)
+    labels = column_of[np.array(scored.labels, dtype=np.int64)]
     ranks = metrics.hits(probabilities, labels) if len(labels) else np.zeros(0, dtype=np.int64)
     result = metrics.accuracy(ranks)
     result["skipped"] = dict(scored.skipped)
     result["by_source"] = metrics.accuracy_by(ranks, scored.sources)
-    result["by_family"] = metrics.accuracy_by(ranks, [metrics.family_of(scorer.labels[i]) for i in labels])
-    result["by_class"] = metrics.accuracy_by(ranks, [scorer.labels[i] for i in labels])
+    result["by_family"] = metrics.accuracy_by(ranks, [metrics.family_of(classes[i]) for i in labels])
+    result["by_class"] = metrics.accuracy_by(ranks, [classes[i] for i in labels])
     real_counts = (scorer.card.get("data") or {}).get("real_train_per_class")
     if real_counts and len(real_counts) == len(scorer.labels):
-        kinds = ["with real data" if real_counts[i] else "synthetic only" for i in labels]
+        real_in_group = np.zeros(len(classes), dtype=np.int64)
+        np.maximum.at(real_in_group, column_of, np.array(real_counts, dtype=np.int64))
+        kinds = ["with real data" if real_in_group[i] else "synthetic only" for i in labels]
         result["by_training_data"] = metrics.accuracy_by(ranks, kinds)
     predicted = probabilities.argmax(axis=1) if len(labels) else labels
     result["confused_pairs"] = [
-        {"true": scorer.labels[t], "predicted": scorer.labels[p], "count": c}
+        {"true": classes[t], "predicted": classes[p], "count": c}
         for t, p, c in metrics.confused_pairs(predicted, labels, limit=15)
     ]
     result["model"] = {"version": scorer.card.get("version"), "sha256": scorer.card.get("sha256")}
@@ -187,7 +212,8 @@ def evaluate_uncertainty(
     else:
         junk_rows, kinds = np.zeros((0, len(confidence.FEATURES))), []
     result = flag_rates(rule, real, junk_rows, kinds)
-    right = scores.argmax(axis=1) == np.array(scored.labels)
+    _, _, column_of = by_glyph_group(scores[:0], scored.label_glyphs or list(scorer.labels))
+    right = column_of[scores.argmax(axis=1)] == column_of[np.array(scored.labels, dtype=np.int64)]
     stated = np.array([rule.confidence(row) for row in real])
     result["confidence_ece"] = calibration_error(stated, right)
     result["confidence_mean"] = float(stated.mean())

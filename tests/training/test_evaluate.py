@@ -107,3 +107,46 @@ def test_family_of_sorts_catalogue_ids_into_families() -> None:
     assert family_of("latex2e-OT1-_leq") == "relation"
     assert family_of("latex2e-OT1-+") == "operator"
     assert family_of("amssymb-OT1-_mathbb{R}") == "other"
+
+
+def test_by_glyph_group_takes_the_best_output_of_each_group() -> None:
+    import numpy as np
+
+    scores = np.array([[0.1, 0.5, 0.4], [0.6, 0.1, 0.3]], dtype=np.float32)
+    collapsed, groups, column_of = evaluate.by_glyph_group(scores, ["a", "b", "a"])
+    assert groups == ["a", "b"] and column_of.tolist() == [0, 1, 0]
+    np.testing.assert_allclose(collapsed, [[0.4, 0.5], [0.6, 0.1]])
+    same, groups, _ = evaluate.by_glyph_group(scores, ["a", "b", "c"])
+    assert same is scores and groups == ["a", "b", "c"]
+
+
+@pytest.mark.slow
+def test_evaluate_after_a_lookalike_merge_counts_either_output_of_the_group(
+    model_dir: Path, dataset: Path, tmp_path: Path
+) -> None:
+    # As if `<` and `>` had become one glyph group after the model was trained: the model still has an output for
+    # each, and a drawing of `>` answered by the `>` output is right (the server shows the group there).
+    from training.labels import Catalogue, LabelMap
+
+    catalogue = json.loads((dataset / "symbols.json").read_text())
+    for symbol in catalogue["symbols"]:
+        if symbol["id"] == "latex2e-OT1->":
+            symbol["glyph"] = "latex2e-OT1-<"
+    merged_path = tmp_path / "symbols.json"
+    merged_path.write_text(json.dumps(catalogue))
+    scorer = evaluate.OnnxScorer(model_dir)
+    heldout = [dataset / "heldout" / "crohme.jsonl"]
+    separate = evaluate.evaluate(
+        scorer,
+        evaluate.load_samples(
+            heldout, LabelMap(Catalogue.load(dataset / "symbols.json")), scorer.labels, progress=False
+        ),
+    )
+    merged_samples = evaluate.load_samples(
+        heldout, LabelMap(Catalogue.load(merged_path)), scorer.labels, progress=False
+    )
+    merged = evaluate.evaluate(scorer, merged_samples)
+    assert merged["n"] == separate["n"]
+    assert "latex2e-OT1->" not in merged["by_class"]
+    assert merged["by_class"]["latex2e-OT1-<"]["n"] == 2 * separate["by_class"]["latex2e-OT1-<"]["n"]
+    assert merged["top1"] >= separate["top1"] >= 0.8
