@@ -12,7 +12,8 @@ but counted under `skipped` with the reason, so a low n never hides.
 
 A model trained before a look-alike merge has several outputs for what is now one glyph group; the server shows
 that group once, at its best-scored output (`backend/recognizer.py`). The figures do the same: each group's score
-is the best of its outputs, so a drawing of `\\ast` answered by the `\\textasteriskcentered` output counts as right.
+is its best output, so a drawing of `\\ast` answered by the `\\textasteriskcentered` output counts as right
+(`ranks_by_glyph`, equal scores broken by output index as the server breaks them).
 """
 
 from __future__ import annotations
@@ -150,28 +151,44 @@ def load_samples(
     return scored
 
 
-def by_glyph_group(
-    probabilities: npt.NDArray[np.float32], label_glyphs: list[str]
-) -> tuple[npt.NDArray[np.float32], list[str], npt.NDArray[np.int64]]:
-    """(scores per glyph group = the best of its outputs, the groups in order of first output, column of each
-    output). With one output per group this is the identity."""
+def glyph_columns(label_glyphs: list[str]) -> tuple[list[str], npt.NDArray[np.int64]]:
+    """(the glyph groups in order of their first output, the group of each output)."""
     groups = list(dict.fromkeys(label_glyphs))
-    column_of = np.array([groups.index(glyph) for glyph in label_glyphs], dtype=np.int64)
-    if len(groups) == len(label_glyphs):
-        return probabilities, groups, column_of
-    collapsed = np.full((len(probabilities), len(groups)), -np.inf, dtype=probabilities.dtype)
-    np.maximum.at(collapsed.T, column_of, probabilities.T)
-    return collapsed, groups, column_of
+    position = {glyph: index for index, glyph in enumerate(groups)}
+    return groups, np.array([position[glyph] for glyph in label_glyphs], dtype=np.int64)
+
+
+def ranks_by_glyph(
+    probabilities: npt.NDArray[np.float32], group_of: npt.NDArray[np.int64], truth: npt.NDArray[np.int64], k: int = 5
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(rank of the true group among the first k distinct groups, or k; the first group) per row, ranked as
+    `backend.recognizer` ranks: outputs by score, equal scores by output index, each group at its best output."""
+    if len(truth) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    surplus = len(group_of) - (int(group_of.max()) + 1)
+    if surplus == 0:  # one output per group: the plain ranking is the server's
+        return metrics.hits(probabilities, truth, k), group_of[metrics.top_k(probabilities, 1)[:, 0]]
+    candidates = min(probabilities.shape[1], k + surplus)
+    ranks = np.full(len(truth), k, dtype=np.int64)
+    first = np.zeros(len(truth), dtype=np.int64)
+    for row, scores in enumerate(probabilities):
+        threshold = np.partition(scores, len(scores) - candidates)[len(scores) - candidates]
+        contenders = np.flatnonzero(scores >= threshold)
+        order = contenders[np.argsort(-scores[contenders], kind="stable")][:candidates]
+        shown = list(dict.fromkeys(group_of[order].tolist()))[:k]
+        first[row] = shown[0]
+        if truth[row] in shown:
+            ranks[row] = shown.index(int(truth[row]))
+    return ranks, first
 
 
 def evaluate(scorer: OnnxScorer, scored: Scored, batch_size: int = 512) -> dict[str, Any]:
     """Top-1/top-5 overall, per source and per class (fractions), plus the skip counts."""
     counts = np.stack(scored.counts) if scored.counts else np.zeros((0, 32, 32), dtype=np.uint8)
     probabilities = scorer.scores(counts, batch_size)
-    label_glyphs = scored.label_glyphs or list(scorer.labels)
-    probabilities, classes, column_of = by_glyph_group(probabilities, label_glyphs)
+    classes, column_of = glyph_columns(scored.label_glyphs or list(scorer.labels))
     labels = column_of[np.array(scored.labels, dtype=np.int64)]
-    ranks = metrics.hits(probabilities, labels) if len(labels) else np.zeros(0, dtype=np.int64)
+    ranks, predicted = ranks_by_glyph(probabilities, column_of, labels)
     result = metrics.accuracy(ranks)
     result["skipped"] = dict(scored.skipped)
     result["by_source"] = metrics.accuracy_by(ranks, scored.sources)
@@ -183,7 +200,6 @@ def evaluate(scorer: OnnxScorer, scored: Scored, batch_size: int = 512) -> dict[
         np.maximum.at(real_in_group, column_of, np.array(real_counts, dtype=np.int64))
         kinds = ["with real data" if real_in_group[i] else "synthetic only" for i in labels]
         result["by_training_data"] = metrics.accuracy_by(ranks, kinds)
-    predicted = probabilities.argmax(axis=1) if len(labels) else labels
     result["confused_pairs"] = [
         {"true": classes[t], "predicted": classes[p], "count": c}
         for t, p, c in metrics.confused_pairs(predicted, labels, limit=15)
@@ -212,8 +228,9 @@ def evaluate_uncertainty(
     else:
         junk_rows, kinds = np.zeros((0, len(confidence.FEATURES))), []
     result = flag_rates(rule, real, junk_rows, kinds)
-    _, _, column_of = by_glyph_group(scores[:0], scored.label_glyphs or list(scorer.labels))
-    right = column_of[scores.argmax(axis=1)] == column_of[np.array(scored.labels, dtype=np.int64)]
+    _, column_of = glyph_columns(scored.label_glyphs or list(scorer.labels))
+    truth = column_of[np.array(scored.labels, dtype=np.int64)]
+    right = ranks_by_glyph(scores, column_of, truth, k=1)[0] == 0
     stated = np.array([rule.confidence(row) for row in real])
     result["confidence_ece"] = calibration_error(stated, right)
     result["confidence_mean"] = float(stated.mean())

@@ -109,15 +109,36 @@ def test_family_of_sorts_catalogue_ids_into_families() -> None:
     assert family_of("amssymb-OT1-_mathbb{R}") == "other"
 
 
-def test_by_glyph_group_takes_the_best_output_of_each_group() -> None:
+def test_ranks_by_glyph_show_each_group_once_at_its_best_output() -> None:
     import numpy as np
 
-    scores = np.array([[0.1, 0.5, 0.4], [0.6, 0.1, 0.3]], dtype=np.float32)
-    collapsed, groups, column_of = evaluate.by_glyph_group(scores, ["a", "b", "a"])
-    assert groups == ["a", "b"] and column_of.tolist() == [0, 1, 0]
-    np.testing.assert_allclose(collapsed, [[0.4, 0.5], [0.6, 0.1]])
-    same, groups, _ = evaluate.by_glyph_group(scores, ["a", "b", "c"])
-    assert same is scores and groups == ["a", "b", "c"]
+    groups, group_of = evaluate.glyph_columns(["a", "b", "a", "c"])
+    assert groups == ["a", "b", "c"] and group_of.tolist() == [0, 1, 0, 2]
+    scores = np.array(
+        [
+            [0.1, 0.3, 0.4, 0.2],  # a (its second output) first, then b, then c: a's first output is not a place
+            [0.25, 0.25, 0.25, 0.25],  # all equal: output order decides, a b (a again) c
+            [0.5, 0.1, 0.3, 0.1],  # a twice at the top: b and c (equal) follow in output order
+        ],
+        dtype=np.float32,
+    )
+    ranks, first = evaluate.ranks_by_glyph(scores, group_of, np.array([1, 2, 2]), k=5)
+    assert ranks.tolist() == [1, 2, 2] and first.tolist() == [0, 0, 0]
+    ranks, _ = evaluate.ranks_by_glyph(scores, group_of, np.array([2, 1, 2]), k=2)
+    assert ranks.tolist() == [2, 1, 2]  # c is third in the first row: not among k = 2
+
+
+def test_ranks_by_glyph_with_one_output_per_group_is_the_plain_ranking() -> None:
+    import numpy as np
+
+    from training import metrics
+
+    scores = np.random.default_rng(0).random((20, 9)).astype(np.float32)
+    truth = np.arange(20) % 9
+    _, group_of = evaluate.glyph_columns([f"g{i}" for i in range(9)])
+    ranks, first = evaluate.ranks_by_glyph(scores, group_of, truth)
+    assert ranks.tolist() == metrics.hits(scores, truth).tolist()
+    assert first.tolist() == scores.argmax(axis=1).tolist()
 
 
 @pytest.mark.slow
