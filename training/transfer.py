@@ -182,7 +182,7 @@ def score_table(scores: npt.NDArray[np.float32], labels: npt.NDArray[np.int64], 
 
 
 def train_overrides(settings: tuple[str, ...]) -> dict[str, Any]:
-    """ "field=value" strings -> TrainConfig fields with their own types; an unknown field or a bad value is an
+    """`field=value` strings -> TrainConfig fields with their own types; an unknown field or a bad value is an
     error before anything is trained."""
     from training.train import TrainConfig
 
