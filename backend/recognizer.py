@@ -158,15 +158,7 @@ class Recognizer:
         """The top k distinct glyphs of one score row, best first, as API entries."""
         if self._listed is not None:
             scores = scores[self._listed]
-        k = min(k, len(scores) - self._surplus_labels)
-        candidates = min(len(scores), k + self._surplus_labels)
-        # Equal scores rank by label index (the offline ranking and training.metrics do the same): every label
-        # scoring at least the candidates-th best value is a contender, not just the ones argpartition kept.
-        threshold = np.partition(scores, len(scores) - candidates)[len(scores) - candidates]
-        contenders = np.flatnonzero(scores >= threshold)
-        order = contenders[np.argsort(-scores[contenders], kind="stable")][:candidates]
-        if self._surplus_labels:
-            order = _first_of_each_glyph(order, self._glyph_of_label, k)
+        order = top_distinct(scores, self._glyph_of_label, k, self._surplus_labels)
         values = scores[order].tolist()
         return [{**self._entries[i], "score": value} for i, value in zip(order.tolist(), values, strict=True)]
 
@@ -203,6 +195,23 @@ def load_uncertainty(model_dir: Path) -> confidence.UncertaintyRule | None:
 
 def _others(catalogue: Catalogue, symbol: Symbol) -> list[Symbol]:
     return [member for member in catalogue.members(symbol.glyph) if member.id != symbol.id]
+
+
+def top_distinct(
+    scores: npt.NDArray[np.floating], glyph_of_label: npt.NDArray[np.int64], k: int, surplus_labels: int
+) -> npt.NDArray[np.int64]:
+    """Indices of the best labels of the first k distinct glyphs of one score row, best first. `surplus_labels`:
+    labels beyond one per glyph (0 when every glyph has one label). `training.evaluate` ranks with this too."""
+    k = min(k, len(scores) - surplus_labels)
+    candidates = min(len(scores), k + surplus_labels)
+    # Equal scores rank by label index (the offline ranking and training.metrics do the same): every label
+    # scoring at least the candidates-th best value is a contender, not just the ones argpartition kept.
+    threshold = np.partition(scores, len(scores) - candidates)[len(scores) - candidates]
+    contenders = np.flatnonzero(scores >= threshold)
+    order = contenders[np.argsort(-scores[contenders], kind="stable")][:candidates]
+    if surplus_labels:
+        order = _first_of_each_glyph(order, glyph_of_label, k)
+    return order
 
 
 def _first_of_each_glyph(order: npt.NDArray, glyph_of_label: npt.NDArray[np.int64], k: int) -> npt.NDArray:

@@ -161,21 +161,20 @@ def glyph_columns(label_glyphs: list[str]) -> tuple[list[str], npt.NDArray[np.in
 def ranks_by_glyph(
     probabilities: npt.NDArray[np.float32], group_of: npt.NDArray[np.int64], truth: npt.NDArray[np.int64], k: int = 5
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """(rank of the true group among the first k distinct groups, or k; the first group) per row, ranked as
-    `backend.recognizer` ranks: outputs by score, equal scores by output index, each group at its best output."""
+    """(rank of the true group among the first k distinct groups, or k; the first group) per row, ranked by the
+    server's own `backend.recognizer.top_distinct`: outputs by score, equal scores by output index, each group at its
+    best output."""
+    from backend.recognizer import top_distinct
+
     if len(truth) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     surplus = len(group_of) - (int(group_of.max()) + 1)
-    if surplus == 0:  # one output per group: the plain ranking is the server's
+    if surplus == 0:  # one output per group: the plain (vectorised) ranking is the server's
         return metrics.hits(probabilities, truth, k), group_of[metrics.top_k(probabilities, 1)[:, 0]]
-    candidates = min(probabilities.shape[1], k + surplus)
     ranks = np.full(len(truth), k, dtype=np.int64)
     first = np.zeros(len(truth), dtype=np.int64)
     for row, scores in enumerate(probabilities):
-        threshold = np.partition(scores, len(scores) - candidates)[len(scores) - candidates]
-        contenders = np.flatnonzero(scores >= threshold)
-        order = contenders[np.argsort(-scores[contenders], kind="stable")][:candidates]
-        shown = list(dict.fromkeys(group_of[order].tolist()))[:k]
+        shown = group_of[top_distinct(scores, group_of, k, surplus)].tolist()
         first[row] = shown[0]
         if truth[row] in shown:
             ranks[row] = shown.index(int(truth[row]))
