@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -102,6 +102,26 @@ def render_counts(strokes: Strokes) -> npt.NDArray[np.uint8]:
 
 def render_point_arrays(arrays: Sequence[npt.NDArray[np.float64]]) -> npt.NDArray[np.uint8]:
     """`render_counts` for strokes already held as float64 arrays of shape [n, >=2]."""
+    centres = brush_centres(arrays)
+    return ink_counts(centres.pixel_x, centres.pixel_y)
+
+
+class BrushCentres(NamedTuple):
+    """Steps 1-2 of the algorithm: every brush centre, in high-resolution pixels, and what it belongs to."""
+
+    pixel_x: npt.NDArray[np.int64]  # [samples]
+    pixel_y: npt.NDArray[np.int64]
+    segment: npt.NDArray[np.int64]  # [samples] index of the segment each sample lies on
+    dx: npt.NDArray[np.float64]  # [segments] the segment's extent in high-resolution pixels
+    dy: npt.NDArray[np.float64]
+    point_x: npt.NDArray[np.float64]  # [points] every point, normalised to high-resolution pixels
+    point_y: npt.NDArray[np.float64]
+    stroke_ends: npt.NDArray[np.int64]  # [strokes] index of each stroke's last point
+
+
+def brush_centres(arrays: Sequence[npt.NDArray[np.float64]]) -> BrushCentres:
+    """Normalise and trace a drawing (steps 1-2). Shared with `training.motion`, whose extra planes must line up
+    with this ink pixel for pixel."""
     if not arrays:
         raise ValueError("the drawing has no strokes")
     # A one-point stroke is a zero-length segment: a dot. Doubling its point makes that a segment.
@@ -139,13 +159,18 @@ def render_point_arrays(arrays: Sequence[npt.NDArray[np.float64]]) -> npt.NDArra
     t = i / steps[segment_of_sample]
     sample_x = x0[segment_of_sample] + dx[segment_of_sample] * t
     sample_y = y0[segment_of_sample] + dy[segment_of_sample] * t
+    return BrushCentres(pixel(sample_x), pixel(sample_y), segment_of_sample, dx, dy, xs, ys, stroke_ends)
 
+
+def pixel(coordinate: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     # Normalisation keeps samples inside [HI_PAD, HI_RES - HI_PAD], so this clamp never changes a
     # pixel; it only guarantees in words that the brush cannot leave the canvas.
     low, high = _BRUSH_REACH, HI_RES - 1 - _BRUSH_REACH
-    pixel_x = np.minimum(np.maximum(np.floor(sample_x).astype(np.int64), low), high)
-    pixel_y = np.minimum(np.maximum(np.floor(sample_y).astype(np.int64), low), high)
+    return np.minimum(np.maximum(np.floor(coordinate).astype(np.int64), low), high)
 
+
+def ink_counts(pixel_x: npt.NDArray[np.int64], pixel_y: npt.NDArray[np.int64]) -> npt.NDArray[np.uint8]:
+    """Steps 3-4: the brush stamped at each centre, then 4x4 blocks counted."""
     # Stamp the brush once per distinct pixel: neighbouring samples often share one.
     centres = np.zeros(HI_RES * HI_RES, dtype=bool)
     centres[pixel_y * HI_RES + pixel_x] = True

@@ -46,23 +46,36 @@ class DistillConfig:
 
 
 class Teacher:
-    """One or more finished runs on the same classes as the student, ready to give soft targets."""
+    """One or more finished runs on the student's classes, or on those classes before a catalogue regrouping,
+    ready to give soft targets."""
 
-    def __init__(self, config: DistillConfig, classes: Sequence[str], device: Any, channels_last: bool) -> None:
+    def __init__(
+        self,
+        config: DistillConfig,
+        classes: Sequence[str],
+        device: Any,
+        channels_last: bool,
+        catalogue_path: Path | None = None,
+    ) -> None:
         import torch
 
+        from training.data.config import REPO_ROOT
         from training.export import load_checkpoint
 
         self.config = config
         self.nets = []
+        # Per run: the student class of each teacher output, or None when the classes are the same.
+        self.columns: list[Any] = []
+        self.student_classes = len(classes)
         self.sources: list[dict[str, Any]] = []
         for run in config.runs:
             net, state = load_checkpoint(Path(run))
-            if list(state["classes"]) != list(classes):
-                raise ValueError(
-                    f"teacher {run} was trained on {len(state['classes'])} other classes than the student's "
-                    f"{len(classes)}: distil only between runs on the same training set"
-                )
+            if list(state["classes"]) == list(classes):
+                self.columns.append(None)
+            else:
+                catalogue = catalogue_path or REPO_ROOT / "models" / "symbols.json"
+                mapping = regrouped_columns(list(state["classes"]), list(classes), catalogue, run)
+                self.columns.append(torch.as_tensor(mapping, device=device))
             net = net.to(device)
             if channels_last:
                 net = net.to(memory_format=torch.channels_last)
@@ -76,11 +89,38 @@ class Teacher:
         import torch
 
         with torch.no_grad():
-            total = None
-            for net in self.nets:
+            total = torch.zeros(len(images), self.student_classes, device=images.device)
+            for net, columns in zip(self.nets, self.columns, strict=True):
                 probabilities = torch.softmax(net(images).float() / self.config.temperature, dim=1)
-                total = probabilities if total is None else total + probabilities
+                # After a regrouping, the probabilities of outputs now in one group add up (one event: that group).
+                total += (
+                    probabilities
+                    if columns is None
+                    else total.new_zeros(total.shape).index_add_(1, columns, probabilities)
+                )
             return total / len(self.nets)
+
+
+def regrouped_columns(teacher: list[str], student: list[str], catalogue_path: Path, run: str) -> list[int]:
+    """The student class of each teacher class, through today's glyph groups: a teacher trained before look-alikes
+    were merged still teaches, its merged outputs counted as one. Classes that match no group on either side are an
+    error (that teacher was trained on another training set)."""
+    from training.labels import Catalogue
+
+    catalogue = Catalogue.load(catalogue_path)
+    position = {class_id: index for index, class_id in enumerate(student)}
+    by_group = catalogue.class_by_group(student)
+    columns = [position.get(by_group.get(catalogue.glyph_of(class_id), ""), -1) for class_id in teacher]
+    unmatched = [class_id for class_id, column in zip(teacher, columns, strict=True) if column < 0]
+    untaught = sorted(set(range(len(student))) - set(columns))
+    if unmatched or untaught:
+        example = unmatched[:1] or [student[untaught[0]]]
+        raise ValueError(
+            f"teacher {run} was trained on other classes than the student's ({len(unmatched)} of its classes "
+            f"have no student class, {len(untaught)} student classes no teacher output; e.g. {example[0]!r}): "
+            "distil only between runs on the same training set or a regrouping of it"
+        )
+    return columns
 
 
 def distillation_loss(

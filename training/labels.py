@@ -215,6 +215,19 @@ class Catalogue:
     def members(self, glyph: str) -> list[Symbol]:
         return sorted((e for e in self.entries.values() if e.glyph == glyph), key=_preference)
 
+    def class_by_group(self, classes: list[str]) -> dict[str, str]:
+        """Today's glyph group -> the class of `classes` in it. A set or model built before a regrouping names some
+        groups by another member (`\\surd` for what is now the `\\sqrt{}` group); this finds them all the same."""
+        found: dict[str, str] = {}
+        for class_id in classes:
+            found.setdefault(self.glyph_of(class_id), class_id)
+        return found
+
+    def glyph_of(self, class_id: str) -> str:
+        """The glyph group a class id belongs to today (an id the catalogue no longer has stands for itself)."""
+        symbol = self.entries.get(class_id)
+        return symbol.glyph if symbol else class_id
+
 
 def _preference(entry: Symbol) -> tuple[bool, bool, bool, str]:
     """The entry a bare command or character most likely means: math mode, no package, OT1."""

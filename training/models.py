@@ -127,13 +127,33 @@ MODELS: dict[str, Callable[[int], nn.Module]] = {
 TEACHER_ONLY = frozenset({"resnet_wide"})
 
 
-def build(name: str, num_classes: int) -> nn.Module:
-    """The model registered as `name`, with a clear error for an unknown name."""
+def build(name: str, num_classes: int, input_channels: int = 1) -> nn.Module:
+    """The model registered as `name`, with a clear error for an unknown name. `input_channels` > 1 widens the
+    first convolution for planes beside the ink (the motion-channel experiment, `training.motion`)."""
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; registered: {', '.join(MODELS)}")
     if num_classes < 2:
         raise ValueError(f"a classifier needs at least 2 classes, got {num_classes}")
-    return MODELS[name](num_classes)
+    if input_channels < 1:
+        raise ValueError(f"a model needs at least 1 input channel, got {input_channels}")
+    model = MODELS[name](num_classes)
+    return _widen_input(model, input_channels) if input_channels != 1 else model
+
+
+def _widen_input(model: nn.Module, input_channels: int) -> nn.Module:
+    """The same model with its first convolution reading `input_channels` planes (every registered model is a
+    Sequential that starts with one)."""
+    from torch import nn
+
+    first = model[0]
+    if not isinstance(model, nn.Sequential) or not isinstance(first, nn.Conv2d):
+        raise ValueError("only a model that starts with a convolution can take more input channels")
+    wider = nn.Conv2d(
+        input_channels, first.out_channels, first.kernel_size, first.stride, first.padding, bias=first.bias is not None
+    )
+    nn.init.kaiming_normal_(wider.weight, mode="fan_out", nonlinearity="relu")
+    model[0] = wider
+    return model
 
 
 def count_parameters(model: nn.Module) -> int:
@@ -167,7 +187,8 @@ def count_flops(model: nn.Module) -> int:
     model.eval()
     try:
         with torch.no_grad():
-            model(torch.zeros(1, *INPUT_SHAPE))
+            first = next(m for m in model.modules() if isinstance(m, nn.Conv2d))
+            model(torch.zeros(1, first.in_channels, *INPUT_SHAPE[1:]))
     finally:
         for handle in handles:
             handle.remove()

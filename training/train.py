@@ -191,7 +191,7 @@ def predict_logits(
     autocast: torch.dtype | None = None,
     channels_last: bool = False,
 ) -> np.ndarray:
-    """Logits float32 [N, C] for uint8 ink counts [N, 32, 32], in eval mode without gradients."""
+    """Logits float32 [N, C] for uint8 counts [N, (planes,) 32, 32], in eval mode without gradients."""
     import torch
 
     model.eval()
@@ -199,7 +199,7 @@ def predict_logits(
     with torch.no_grad():
         for start in range(0, len(images), batch_size):
             batch = torch.from_numpy(np.asarray(images[start : start + batch_size])).to(device)
-            x = batch.float().div_(16).unsqueeze(1)
+            x = as_input(batch)
             if channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
             with torch.autocast(device.type, dtype=autocast or torch.float32, enabled=autocast is not None):
@@ -207,6 +207,12 @@ def predict_logits(
     if not outputs:
         return np.zeros((0, 0), dtype=np.float32)
     return np.concatenate(outputs)
+
+
+def as_input(counts: torch.Tensor) -> torch.Tensor:
+    """uint8 counts [N, 32, 32] (ink) or [N, planes, 32, 32] -> the model's float input [N, planes, 32, 32]."""
+    x = counts.float().div_(16)
+    return x.unsqueeze(1) if x.ndim == 3 else x
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -258,7 +264,8 @@ def _start_fresh_synthesis(
     path = Path(config.data) / FILE_NAME
     if not config.fresh_synthetic or not len(rows) or not path.is_file():
         return None, rows, 0
-    return FreshSynthesis(load_templates(path), data.labels[rows], config.seed, StrokeAugmentConfig()), rows, 0
+    planes = tuple(data.meta.get("motion_planes", ()))
+    return FreshSynthesis(load_templates(path), data.labels[rows], config.seed, StrokeAugmentConfig(), planes), rows, 0
 
 
 def _save_checkpoint(path: Path, state: dict[str, Any]) -> None:
@@ -324,7 +331,7 @@ def train(config: TrainConfig) -> Path:
     images = torch.from_numpy(np.ascontiguousarray(data.images))
     labels = torch.from_numpy(data.labels)
 
-    model = models.build(config.model, len(classes)).to(device)
+    model = models.build(config.model, len(classes), data.input_channels).to(device)
     if config.channels_last:
         model = model.to(memory_format=torch.channels_last)
     domain = DomainConfig(weight=config.domain_weight)
@@ -426,7 +433,7 @@ def train(config: TrainConfig) -> Path:
             y = labels[chosen]
             if device.type == "cuda":
                 x, y = x.pin_memory(), y.pin_memory()
-            x = x.to(device, non_blocking=True).float().div_(16).unsqueeze(1)
+            x = as_input(x.to(device, non_blocking=True))
             y = y.to(device, non_blocking=True)
             if config.augment:
                 x = augment.random_affine(x, augment_config, generator)
@@ -510,6 +517,7 @@ def train(config: TrainConfig) -> Path:
             state = {
                 "format": 1,
                 "model_name": config.model,
+                "input_channels": data.input_channels,
                 "classes": classes,
                 "config": dataclasses.asdict(config),
                 "model": model.state_dict(),
@@ -526,7 +534,19 @@ def train(config: TrainConfig) -> Path:
             if improved:
                 _save_checkpoint(
                     best_path,
-                    {k: state[k] for k in ("format", "model_name", "classes", "config", "model", "history", "epoch")},
+                    {
+                        k: state[k]
+                        for k in (
+                            "format",
+                            "model_name",
+                            "input_channels",
+                            "classes",
+                            "config",
+                            "model",
+                            "history",
+                            "epoch",
+                        )
+                    },
                 )
             (run_dir / "history.json").write_text(json.dumps(history, indent=1) + "\n")
         if out_of_time:
@@ -572,7 +592,7 @@ def _finish(
     from training import metrics, models, plots
 
     best = torch.load(run_dir / "best.pt", map_location=device, weights_only=True)
-    model = models.build(best["model_name"], len(best["classes"])).to(device)
+    model = models.build(best["model_name"], len(best["classes"]), best.get("input_channels", 1)).to(device)
     model.load_state_dict(best["model"])
     if config.channels_last:
         model = model.to(memory_format=torch.channels_last)
@@ -604,10 +624,10 @@ def _finish(
         predicted = val_probabilities.argmax(axis=1)
         pairs = metrics.confused_pairs(predicted, val_labels, limit=20)
         plots.confused_pairs(
-            pairs, data.images[val_indices], val_labels, predicted, data.classes, run_dir / "confused_pairs.png"
+            pairs, data.ink[val_indices], val_labels, predicted, data.classes, run_dir / "confused_pairs.png"
         )
         plots.hardest_samples(
-            data.images[val_indices],
+            data.ink[val_indices],
             val_labels,
             val_probabilities,
             data.classes,

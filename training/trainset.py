@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from training import motion
+
 TRAIN, VALIDATION, TEST = 0, 1, 2
 SPLIT_NAMES = {TRAIN: "train", VALIDATION: "validation", TEST: "test"}
 _ARRAYS = ("images", "labels", "split", "source", "group", "synthetic")
@@ -29,6 +31,16 @@ class TrainSet:
     group: npt.NDArray[np.int32]  # [N] writer / expression group
     synthetic: npt.NDArray[np.bool_]  # [N]
     meta: dict[str, Any]
+
+    @property
+    def input_channels(self) -> int:
+        """Planes per sample: 1 (ink) or, for a set built with motion planes, ink first and then those."""
+        return 1 if self.images.ndim == 3 else int(self.images.shape[1])
+
+    @property
+    def ink(self) -> npt.NDArray[np.uint8]:
+        """The ink plane of every sample, [N, 32, 32], whatever else the set holds."""
+        return self.images if self.images.ndim == 3 else self.images[:, 0]
 
     @property
     def classes(self) -> list[str]:
@@ -93,9 +105,12 @@ def load(folder: str | Path) -> TrainSet:
             raise FileNotFoundError(f"{path} missing")
         arrays[name] = np.load(path)
     n = len(arrays["labels"])
-    if arrays["images"].shape != (n, 32, 32) or arrays["images"].dtype != np.uint8:
+    # A set built with motion planes holds them beside the ink (training.motion), ink first.
+    shape = (n, *motion.image_shape(meta.get("motion_planes", ())))
+    if arrays["images"].shape != shape or arrays["images"].dtype != np.uint8:
+        expected = ", ".join(map(str, shape))
         raise ValueError(
-            f"images.npy must be uint8 [{n}, 32, 32], got {arrays['images'].dtype} {arrays['images'].shape}"
+            f"images.npy must be uint8 [{expected}], got {arrays['images'].dtype} {arrays['images'].shape}"
         )
     for name in _ARRAYS[1:]:
         if arrays[name].shape != (n,):

@@ -75,23 +75,13 @@ class TransferConfig:
     progress: bool = True
 
 
-def class_by_group(classes: list[str], catalogue: Any) -> dict[str, str]:
-    """Today's glyph group -> the class of `classes` in it. A set or model built before a regrouping names some
-    groups by another member (`\\surd` for what is now the `\\sqrt{}` group); this finds them all the same."""
-    found = {}
-    for class_id in classes:
-        symbol = catalogue.entries.get(class_id)
-        found.setdefault(symbol.glyph if symbol else class_id, class_id)
-    return found
-
-
 def withheld_classes(classes: list[str], catalogue_path: Path) -> dict[str, str]:
     """Class id -> CROHME label for every withheld label (through the same label mapping as the data build)."""
     from training.labels import Catalogue, LabelMap
 
     catalogue = Catalogue.load(catalogue_path)
     label_map = LabelMap(catalogue)
-    by_group = class_by_group(classes, catalogue)
+    by_group = catalogue.class_by_group(classes)
     chosen = {}
     for label in WITHHELD_CROHME_LABELS:
         resolved = label_map.resolve("crohme", label)
@@ -139,6 +129,7 @@ def checkpoint_scores(
     import torch
 
     from training.export import ExportConfig, load_checkpoint, served_model, usage_log_prior
+    from training.train import as_input
 
     model, state = load_checkpoint(run_dir)
     prior, _ = usage_log_prior(list(state["classes"]), ExportConfig(usage_prior=usage_prior))
@@ -146,8 +137,7 @@ def checkpoint_scores(
     outputs = []
     with torch.no_grad():
         for start in range(0, len(images), 1024):
-            x = torch.from_numpy(images[start : start + 1024].astype(np.float32) / 16).unsqueeze(1)
-            outputs.append(served(x)[0].numpy())
+            outputs.append(served(as_input(torch.from_numpy(images[start : start + 1024])))[0].numpy())
     return np.concatenate(outputs) if outputs else np.zeros((0, 0), dtype=np.float32)
 
 
@@ -162,11 +152,10 @@ def reference_scores(
     scorer = OnnxScorer(model_dir)
     catalogue = Catalogue.load(catalogue_path)
     position = {c: i for i, c in enumerate(classes)}
-    by_group = class_by_group(classes, catalogue)
+    by_group = catalogue.class_by_group(classes)
     columns = np.full(len(scorer.labels), -1, dtype=np.int64)
     for i, label in enumerate(scorer.labels):
-        symbol = catalogue.entries.get(label)
-        columns[i] = position.get(by_group.get(symbol.glyph if symbol else label, ""), -1)
+        columns[i] = position.get(by_group.get(catalogue.glyph_of(label), ""), -1)
     raw = scorer.scores(images)
     scores = np.zeros((len(images), len(classes)), dtype=np.float32)
     known = columns >= 0
@@ -255,7 +244,7 @@ def run(config: TransferConfig) -> dict[str, Any]:
         )  # fmt: skip
         result["control"] = report(checkpoint_scores(control_dir, images))
     if config.reference and (Path(config.reference) / "model.json").is_file():
-        reference = reference_scores(Path(config.reference), images, data.classes, catalogue_path)
+        reference = reference_scores(Path(config.reference), data.ink[test], data.classes, catalogue_path)
         result["reference"] = {"model": _model_version(Path(config.reference)), **report(reference)}
     result["seconds"] = round(time.perf_counter() - started, 1)
     (run_dir / "transfer.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")

@@ -16,6 +16,8 @@ from training import models, trainset
 from training.distill import DistillConfig, Teacher, distillation_loss
 from training.export import load_checkpoint
 
+CATALOGUE = Path(__file__).resolve().parents[2] / "models" / "symbols.json"
+
 
 def _logits(seed: int, rows: int = 8, classes: int = 6) -> torch.Tensor:
     return torch.randn(rows, classes, generator=torch.Generator().manual_seed(seed)) * 3
@@ -99,3 +101,38 @@ def test_train_with_a_teacher_learns_the_teachers_answers_not_the_labels(
     assert np.mean(taught == shifted) >= 0.8
     assert np.mean(labelled == shifted) <= 0.3
     assert np.mean(labelled == labels) >= 0.8
+
+
+def test_regrouped_columns_adds_merged_outputs_into_their_group() -> None:
+    from training.distill import regrouped_columns
+
+    teacher = ["latex2e-OT1-_ast", "latex2e-OT1-+", "textcomp-OT1-_textasteriskcentered"]
+    student = ["latex2e-OT1-+", "latex2e-OT1-_ast"]  # the asterisks are one group today
+    assert regrouped_columns(teacher, student, CATALOGUE, "t") == [1, 0, 1]
+    with pytest.raises(ValueError, match="1 student classes no teacher output"):
+        regrouped_columns(teacher[:2], [*student, "latex2e-OT1--"], CATALOGUE, "t")
+    with pytest.raises(ValueError, match="1 of its classes have no student class"):
+        regrouped_columns([*teacher, "latex2e-OT1--"], student, CATALOGUE, "t")
+
+
+def test_teacher_trained_before_a_regrouping_sums_the_merged_probabilities(tmp_path: Path, run_dir: Path) -> None:
+    # The tiny run's classes with `<` and `>` declared one group: its soft targets for the student add up the two.
+    catalogue = json.loads(CATALOGUE.read_text())
+    for entry in catalogue["symbols"]:
+        if entry["glyph"] == "latex2e-OT1->":
+            entry["glyph"] = "latex2e-OT1-<"
+    regrouped = tmp_path / "symbols.json"
+    regrouped.write_text(json.dumps(catalogue))
+    _, state = load_checkpoint(run_dir)
+    teacher_classes = list(state["classes"])
+    student = [c for c in teacher_classes if c != "latex2e-OT1->"]
+    config = DistillConfig(runs=(str(run_dir),), temperature=2.0)
+    cpu = torch.device("cpu")
+    plain = Teacher(config, teacher_classes, cpu, channels_last=False)
+    merged = Teacher(config, student, cpu, channels_last=False, catalogue_path=regrouped)
+    images = torch.rand(5, 1, 32, 32)
+    full, summed = plain.soft_targets(images), merged.soft_targets(images)
+    less, greater = teacher_classes.index("latex2e-OT1-<"), teacher_classes.index("latex2e-OT1->")
+    assert summed.shape == (5, len(student))
+    assert torch.allclose(summed[:, student.index("latex2e-OT1-<")], full[:, less] + full[:, greater])
+    assert torch.allclose(summed.sum(dim=1), torch.ones(5), atol=1e-5)

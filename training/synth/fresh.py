@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from backend.render import SIZE, render_point_arrays
+from training import motion
 from training.synth.augment import AugmentConfig, augment
 from training.synth.template_store import Strokes
 
@@ -36,12 +36,15 @@ def draw_epoch(
     seed: int,
     epoch: int,
     config: AugmentConfig | None = None,
+    motion_planes: tuple[str, ...] = (),
 ) -> npt.NDArray[np.uint8]:
     """One new image for every synthetic row (`labels[i]` is its class): the class's templates in turn, each
-    augmented afresh. The same (seed, epoch) gives the same images; a class without templates gets blank ones."""
+    augmented afresh. The same (seed, epoch) gives the same images; a class without templates gets blank ones.
+    With `motion_planes`, each image is the ink and those planes of `training.motion`."""
     config = config or AugmentConfig()
     rng = np.random.default_rng([seed, 0x5EED, epoch])
-    images = np.zeros((len(labels), SIZE, SIZE), dtype=np.uint8)
+    render = motion.renderer(motion_planes)
+    images = np.zeros((len(labels), *motion.image_shape(motion_planes)), dtype=np.uint8)
     seen: dict[int, int] = {}
     for row, label in enumerate(labels.tolist()):
         own = templates[label]
@@ -49,16 +52,25 @@ def draw_epoch(
             continue
         occurrence = seen.get(label, 0)
         seen[label] = occurrence + 1
-        images[row] = render_point_arrays(augment(own[occurrence % len(own)], rng, config))
+        images[row] = render(augment(own[occurrence % len(own)], rng, config))
     return images
 
 
-def _install(templates: Sequence[Sequence[Strokes]], labels: np.ndarray, seed: int, config: AugmentConfig) -> None:
-    _installed.update(templates=templates, labels=labels, seed=seed, config=config)
+def _install(
+    templates: Sequence[Sequence[Strokes]],
+    labels: np.ndarray,
+    seed: int,
+    config: AugmentConfig,
+    planes: tuple[str, ...],
+) -> None:
+    _installed.update(templates=templates, labels=labels, seed=seed, config=config, planes=planes)
 
 
 def _draw_installed(epoch: int) -> npt.NDArray[np.uint8]:
-    return draw_epoch(_installed["templates"], _installed["labels"], _installed["seed"], epoch, _installed["config"])
+    installed = _installed
+    return draw_epoch(
+        installed["templates"], installed["labels"], installed["seed"], epoch, installed["config"], installed["planes"]
+    )
 
 
 class FreshSynthesis:
@@ -70,10 +82,11 @@ class FreshSynthesis:
         labels: npt.NDArray[np.int64],
         seed: int,
         config: AugmentConfig | None = None,
+        motion_planes: tuple[str, ...] = (),
     ) -> None:
         # spawn, not fork: the trainer process has torch's and tqdm's threads, which a fork would copy mid-flight.
         context = multiprocessing.get_context("spawn")
-        arguments = (templates, labels, seed, config or AugmentConfig())
+        arguments = (templates, labels, seed, config or AugmentConfig(), motion_planes)
         self._pool = context.Pool(1, initializer=_install, initargs=arguments)
         self._pending: tuple[int, Any] | None = None
         self.waited_s = 0.0  # time the trainer spent waiting for the worker
