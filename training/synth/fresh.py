@@ -26,7 +26,8 @@ from training.synth.template_store import Strokes
 
 # Drawing 90k samples takes one core about a minute; far longer means the worker is stuck, not slow.
 WAIT_LIMIT_S = 900.0
-# What the worker process holds: set once by its initializer, so each request only sends an epoch number.
+# What the worker process holds (draw_epoch's arguments but the epoch): set once by its initializer, so each
+# request only sends an epoch number.
 _installed: dict[str, Any] = {}
 
 
@@ -63,14 +64,11 @@ def _install(
     config: AugmentConfig,
     planes: tuple[str, ...],
 ) -> None:
-    _installed.update(templates=templates, labels=labels, seed=seed, config=config, planes=planes)
+    _installed.update(templates=templates, labels=labels, seed=seed, config=config, motion_planes=planes)
 
 
 def _draw_installed(epoch: int) -> npt.NDArray[np.uint8]:
-    installed = _installed
-    return draw_epoch(
-        installed["templates"], installed["labels"], installed["seed"], epoch, installed["config"], installed["planes"]
-    )
+    return draw_epoch(epoch=epoch, **_installed)
 
 
 class FreshSynthesis:
