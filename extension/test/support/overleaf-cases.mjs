@@ -211,7 +211,15 @@ export async function viaUnstableStore(session) {
   await openProject(session);
   await openPanel(session);
   const { shown } = await drawCommand(session);
-  // Overleaf's CSP (img-src 'self' data: blob:) lets the previews load.
+  // Overleaf's CSP (img-src 'self' data: blob:) lets the previews load. Images finish loading after the list is
+  // drawn, so wait (bounded) until each is complete: a loaded one has a width, one the CSP blocked is complete
+  // and broken, with none.
+  await waitFor(
+    session.page,
+    () => [...document.querySelector('#texsketch-panel-host').shadowRoot.querySelectorAll('img.preview')].every((img) => img.complete),
+    null,
+    { what: 'the preview images to load or fail', timeoutMs: 10_000 },
+  );
   const loaded = await session.page.evaluate(() =>
     [...document.querySelector('#texsketch-panel-host').shadowRoot.querySelectorAll('img.preview')].map((img) => img.complete && img.naturalWidth > 0),
   );
