@@ -107,10 +107,7 @@ def regrouped_columns(teacher: list[str], student: list[str], catalogue_path: Pa
     error (that teacher was trained on another training set)."""
     from training.labels import Catalogue
 
-    catalogue = Catalogue.load(catalogue_path)
-    position = {class_id: index for index, class_id in enumerate(student)}
-    by_group = catalogue.class_by_group(student)
-    columns = [position.get(by_group.get(catalogue.glyph_of(class_id), ""), -1) for class_id in teacher]
+    columns = Catalogue.load(catalogue_path).columns_in(teacher, student)
     unmatched = [class_id for class_id, column in zip(teacher, columns, strict=True) if column < 0]
     untaught = sorted(set(range(len(student))) - set(columns))
     if unmatched or untaught:

@@ -131,8 +131,7 @@ def load_samples(
     from training.labels import hint_for
 
     index_of = {label: index for index, label in enumerate(labels)}
-    entries = label_map.catalogue.entries
-    scored = Scored(label_glyphs=[entries[label].glyph if label in entries else label for label in labels])
+    scored = Scored(label_glyphs=[label_map.catalogue.glyph_of(label) for label in labels])
     for path in files:
         file_source = source_of(path, source)
         for record in _records(path, file_source, scored, progress):

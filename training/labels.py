@@ -223,6 +223,13 @@ class Catalogue:
             found.setdefault(self.glyph_of(class_id), class_id)
         return found
 
+    def columns_in(self, labels: list[str], classes: list[str]) -> list[int]:
+        """Per label (of a model or set built with another grouping), the index in `classes` of the class of its
+        glyph group today, or -1 when `classes` has none."""
+        position = {class_id: index for index, class_id in enumerate(classes)}
+        by_group = self.class_by_group(classes)
+        return [position.get(by_group.get(self.glyph_of(label), ""), -1) for label in labels]
+
     def glyph_of(self, class_id: str) -> str:
         """The glyph group a class id belongs to today (an id the catalogue no longer has stands for itself)."""
         symbol = self.entries.get(class_id)

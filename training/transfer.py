@@ -151,11 +151,7 @@ def reference_scores(
 
     scorer = OnnxScorer(model_dir)
     catalogue = Catalogue.load(catalogue_path)
-    position = {c: i for i, c in enumerate(classes)}
-    by_group = catalogue.class_by_group(classes)
-    columns = np.full(len(scorer.labels), -1, dtype=np.int64)
-    for i, label in enumerate(scorer.labels):
-        columns[i] = position.get(by_group.get(catalogue.glyph_of(label), ""), -1)
+    columns = np.array(catalogue.columns_in(list(scorer.labels), classes), dtype=np.int64)
     raw = scorer.scores(images)
     scores = np.zeros((len(images), len(classes)), dtype=np.float32)
     known = columns >= 0

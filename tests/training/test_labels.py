@@ -118,3 +118,11 @@ def test_hint_for_reads_the_field_each_source_needs() -> None:
     assert hint_for("detypify", {"unicode": "Σ"}) == "Σ"
     assert hint_for("hershey", {"kind": "font"}) == "font"
     assert hint_for("crohme", {"unicode": "x"}) is None
+
+
+def test_catalogue_columns_in_maps_old_labels_through_todays_groups() -> None:
+    catalogue = Catalogue.load(Path(__file__).resolve().parents[2] / "models" / "symbols.json")
+    classes = ["latex2e-OT1-+", "latex2e-OT1-_ast"]
+    labels = ["textcomp-OT1-_textasteriskcentered", "latex2e-OT1-+", "latex2e-OT1--", "no-such-label"]
+    # The textcomp asterisk is in the \ast group today; '-' and an unknown label have no class here.
+    assert catalogue.columns_in(labels, classes) == [1, 0, -1, -1]
