@@ -62,9 +62,9 @@ def _install(
     labels: np.ndarray,
     seed: int,
     config: AugmentConfig,
-    planes: tuple[str, ...],
+    motion_planes: tuple[str, ...],
 ) -> None:
-    _installed.update(templates=templates, labels=labels, seed=seed, config=config, motion_planes=planes)
+    _installed.update(templates=templates, labels=labels, seed=seed, config=config, motion_planes=motion_planes)
 
 
 def _draw_installed(epoch: int) -> npt.NDArray[np.uint8]:
