@@ -5,8 +5,8 @@ offer (`\\iint` of amsmath and esint) is one hit naming every package. Matches a
 (exact command, then the character, exact name, command prefix, word prefix, substring), then the command
 in the query's own case, then how commonly the command is used (files of TeX Live's documentation using it,
 `models/usage.json`, the counts behind the recognizer's usage prior), the representative of a look-alike group
-before its aliases, the shorter command, and catalogue order. An empty query lists every command in catalogue
-order (Detexify's order keeps families together for browsing).
+before its aliases, the shorter command, and catalogue order. An empty query lists every command, the most
+used first, then in catalogue order (Detexify's order keeps families together).
 A linear scan over about a thousand symbols takes well under a millisecond, so no index is worth its code.
 """
 
@@ -109,8 +109,10 @@ class SymbolIndex:
                 rank = 0
             # Ties: the command in the query's own case ("right arrow": \\rightarrow before \\Rightarrow), the
             # more commonly used command, the glyph's representative before its aliases, the shorter command.
+            # Browsing (no query) lists the most used commands first: a user looking for a symbol by eye meets
+            # \\alpha and \\sum before \\textasciicircum (issue 24).
             other_case = bool(raw) and typed not in keys.command
-            usage = -keys.hit.usage if raw else 0
+            usage = -keys.hit.usage
             alias = bool(raw) and keys.symbol.glyph != keys.symbol.id
             length = len(keys.command) if raw else 0
             ranked.append((rank, other_case, usage, alias, length, order, keys.hit))

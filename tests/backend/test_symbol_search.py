@@ -64,8 +64,15 @@ def test_search_prefers_representative_over_alias(fixture_index):
     assert [symbol.command for symbol in found] == ["\\rightarrow", "\\to"]
 
 
-def test_search_empty_query_lists_everything_in_catalogue_order(fixture_index):
+def test_search_empty_query_without_usage_lists_everything_in_catalogue_order(fixture_index):
     assert [hit.symbol.id for hit in fixture_index.search("")] == [s["id"] for s in SYMBOLS]
+
+
+def test_search_shipped_empty_query_lists_the_most_used_first(shipped_index):
+    hits = shipped_index.search("")
+    usage = [hit.usage for hit in hits]
+    assert usage == sorted(usage, reverse=True)
+    assert hits[0].usage > 100 and not hits[0].command.startswith("\\text"), hits[0].command
 
 
 def test_search_unknown_words_find_nothing(fixture_index):
