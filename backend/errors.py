@@ -67,10 +67,26 @@ async def _http_error_handler(request: Request, error: Any) -> Response:
         msg = f"{request.method} is not allowed on {request.url.path}" + (f"; use {allowed}" if allowed else "")
         kind = "method_not_allowed"
     elif status == 404:
+        if _browser_page_wanted(request):
+            return _not_found_page()
         loc, msg, kind = ["path"], f"nothing is served at {request.url.path}", "not_found"
     else:
         loc, msg, kind = [], str(error.detail), "http_error"
     return error_response(status, loc, msg, kind, headers=dict(error.headers or {}))
+
+
+def _browser_page_wanted(request: Request) -> bool:
+    """A browser opening a page (GET, `Accept: text/html,...`), not an API client: fetch(), httpx and curl send
+    `*/*` or `application/json`, and keep the JSON error."""
+    accept = request.headers.get("accept", "")
+    return request.method in ("GET", "HEAD") and "text/html" in accept
+
+
+def _not_found_page() -> Response:
+    """A wrong URL opened in a browser: a small page with the way back, not raw JSON (issue 24)."""
+    from backend.routes.demo import STATIC_DIR
+
+    return Response((STATIC_DIR / "not-found.html").read_bytes(), status_code=404, media_type="text/html")
 
 
 async def _validation_error_handler(request: Request, error: Any) -> Response:

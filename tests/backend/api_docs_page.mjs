@@ -39,6 +39,7 @@ try {
   await page.goto(`${url}/redoc`);
   // ReDoc renders each operation as a section with its summary as heading.
   await page.locator("h2", { hasText: "Recognise a drawing" }).first().waitFor({ timeout: 30000 });
+  await page.waitForLoadState("networkidle", { timeout: 10000 }); // the logo is asked for after the first render
   report.redocOperations = await page.locator("[data-section-id*='operation/']").count();
   await page.screenshot({ path: join(screenshots, "redoc.png") });
   report.favicon = (await page.request.get(`${url}/favicon.ico`)).status();

@@ -207,6 +207,16 @@ def test_symbol_by_id_lists_its_aliases(client):
     assert [a["command"] for a in detail["alternatives"]] == ["\\rightarrow"]
 
 
+def test_unknown_path_opened_in_a_browser_is_an_html_page_api_clients_keep_json(client):
+    browser = client.get("/no-such-page", headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert browser.status_code == 404 and browser.headers["content-type"].startswith("text/html")
+    assert 'href="/"' in browser.text
+    error = error_of(client.get("/no-such-page", headers={"accept": "*/*"}), 404)
+    assert error.loc == ["path"]
+    # A browser posting to a wrong path is no page view: the JSON error.
+    error_of(client.post("/no-such-page", headers={"accept": "text/html"}, json={}), 404)
+
+
 def test_symbol_by_unknown_id_is_404_naming_the_id(client):
     error = error_of(client.get("/symbols/latex2e-OT1-_nothing"), 404)
     assert error.loc == ["path", "id"]
