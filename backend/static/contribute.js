@@ -8,6 +8,13 @@ const QUEUE_BATCH = 10; // symbols per GET /contribute/next
 const QUEUE_LOW = 3; // fetch more before the queue runs dry
 const UNKNOWN_KEY = "texsketch.contribute.unknown"; // ids the user said they do not know: this browser only
 const CONSENT_KEY = "texsketch.contribute.consent";
+// What each reason for asking a symbol (GET /contribute/next `why`) means, shown next to its badge.
+const WHY_EXPLAINED = {
+  "no real drawings yet": "nobody has drawn it for the recogniser yet",
+  "few real drawings": "the recogniser has fewer than 20 real drawings of it",
+  "more drawings help": "more drawings of it still help the recogniser",
+  "check symbol": "a well-known symbol, asked now and then to check that drawings match what was asked",
+};
 
 const undoButton = document.getElementById("undo");
 const clearButton = document.getElementById("clear");
@@ -17,6 +24,8 @@ const unknownButton = document.getElementById("unknown");
 const consentBox = document.getElementById("consent");
 const statusLine = document.getElementById("status");
 const sentLine = document.getElementById("sent");
+const submitWhy = document.getElementById("submit-why");
+const padCanvas = document.getElementById("pad");
 
 /** A random id for this visit, kept in memory only: it keeps this visit's drawings on one side of the split. */
 const session = randomId();
@@ -58,6 +67,9 @@ const pad = createDrawingPad(document.getElementById("pad"), {
   },
 });
 const strokes = pad.strokes;
+// Drawing takes the focus (the pad's pointerdown keeps it from moving by itself): Enter after a drawing means
+// Submit, not the Undo or Skip button clicked before it.
+padCanvas.addEventListener("pointerdown", () => padCanvas.focus({ preventScroll: true }));
 
 function undo() {
   pad.undo();
@@ -71,7 +83,13 @@ function clearDrawing() {
 
 function updateSubmit() {
   submitButton.disabled = sending || !current || strokes.length === 0 || pad.isDrawing() || !consentBox.checked;
-  submitButton.title = consentBox.checked ? "Send this drawing (Enter)" : "Tick the box below to send drawings";
+  // Why Submit is greyed, next to it (its title alone is invisible on a phone and to most users).
+  let why = "";
+  if (!consentBox.checked) why = "Tick the box above to send drawings.";
+  else if (!current) why = "Nothing to draw right now.";
+  else if (strokes.length === 0) why = "Draw the symbol first.";
+  submitWhy.textContent = sending ? "" : why;
+  submitButton.title = why || "Send this drawing (Enter)";
 }
 
 async function fillQueue() {
@@ -104,7 +122,9 @@ function show(symbol) {
   document.getElementById("ask-name").textContent = symbol ? symbol.name : "";
   const why = document.getElementById("ask-why");
   why.textContent = symbol ? symbol.why : "";
+  why.title = symbol ? WHY_EXPLAINED[symbol.why] || "" : "";
   why.hidden = !symbol;
+  document.getElementById("ask-why-text").textContent = symbol ? WHY_EXPLAINED[symbol.why] || "" : "";
   why.classList.toggle("check", Boolean(symbol && symbol.why === "check symbol"));
   preview.replaceChildren();
   if (symbol && symbol.preview_url) {
@@ -213,8 +233,11 @@ function consentChanged() {
 onPress(undoButton, undo);
 onPress(clearButton, clearDrawing);
 onPress(submitButton, submit);
+// After Skip or "I don't know", the focus goes to the drawing area: Enter then means Submit (once there is a
+// drawing), never that button again, which would throw the next drawing away (issue 24).
 onPress(skipButton, () => {
   setStatus("");
+  padCanvas.focus();
   next();
 });
 onPress(unknownButton, () => {
@@ -223,6 +246,7 @@ onPress(unknownButton, () => {
     localStorage.setItem(UNKNOWN_KEY, JSON.stringify([...unknown]));
   }
   setStatus("");
+  padCanvas.focus();
   next();
 });
 consentBox.checked = localStorage.getItem(CONSENT_KEY) === "on";

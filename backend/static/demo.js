@@ -4,6 +4,9 @@
 
 const PREDICT_DEBOUNCE_MS = 120; // while the pen moves: often enough to feel live, rare enough to stay cheap
 const TOP_K = 5;
+// A candidate the model gives less than this is listed greyed as "unlikely", not as an answer (issue 24): for a
+// drawing of a rare symbol, "." at 0 % in place 2 is filler, not a suggestion.
+const UNLIKELY_BELOW = 0.01;
 
 const undoButton = document.getElementById("undo");
 const clearButton = document.getElementById("clear");
@@ -190,8 +193,10 @@ function showCandidates(predictions) {
   const items = predictions.map((prediction, index) => {
     const button = document.createElement("button");
     button.type = "button";
-    button.className = index === 0 ? "candidate first" : "candidate";
+    const unlikely = prediction.score < UNLIKELY_BELOW;
+    button.className = ["candidate", index === 0 ? "first" : "", unlikely ? "unlikely" : ""].filter(Boolean).join(" ");
     button.dataset.command = prediction.command;
+    button.dataset.unlikely = String(unlikely);
     button.title = `Copy ${prediction.command}`;
     const text = document.createElement("span");
     const command = document.createElement("div");
@@ -200,14 +205,19 @@ function showCandidates(predictions) {
     text.append(command, metaLine(prediction));
     if (prediction.alternatives.length) {
       const also = document.createElement("span");
-      also.className = "badge";
+      also.className = "badge also";
       also.textContent = `also ${prediction.alternatives.map((a) => a.command).join(", ")}`;
       text.lastChild.append(also);
+    }
+    if (unlikely) {
+      const badge = Object.assign(document.createElement("span"), { className: "badge unlikely", textContent: "unlikely" });
+      badge.title = "The model gives this candidate less than 1 %";
+      text.lastChild.prepend(badge);
     }
     const score = document.createElement("span");
     score.className = "score";
     const percent = Math.round(prediction.score * 100);
-    score.textContent = `${percent}%`;
+    score.textContent = unlikely ? "<1%" : `${percent}%`;
     const bar = document.createElement("div");
     bar.className = "bar";
     const fill = document.createElement("span");
@@ -227,7 +237,10 @@ function showCandidates(predictions) {
   candidateList.replaceChildren(...items);
   emptyNote.hidden = items.length > 0;
   noneOfThese.hidden = items.length === 0;
-  if (items.length === 0) showCertainty({ not_sure: false });
+  if (items.length === 0) {
+    showCertainty({ not_sure: false });
+    window.texsketchPersonal?.forget(); // the "Learnt" note belongs to the drawing just cleared
+  }
 }
 
 // "None of these?": straight to the search box; with nothing typed yet it lists every symbol to browse.
@@ -357,7 +370,11 @@ async function search({ browse = false } = {}) {
       const text = document.createElement("span");
       const command = document.createElement("div");
       command.className = "command";
-      command.textContent = symbol.command;
+      // A long name wraps between the words it is made of, not inside one (static/command-breaks.js).
+      for (const [at, piece] of commandPieces(symbol.command).entries()) {
+        if (at > 0) command.append(document.createElement("wbr"));
+        command.append(piece);
+      }
       text.append(command, metaLine(symbol, true));
       if (symbol.alias_of) {
         const same = Object.assign(document.createElement("span"), { className: "badge" });

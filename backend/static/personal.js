@@ -28,6 +28,12 @@ let set = null; // null: what is stored cannot be read (kept untouched, still ex
 let indexes = new Map(); // model sha256 -> blend index
 let last = null; // the drawing behind the candidates on screen: {strokes, embedding, model}
 let teaching = [];
+const learntNote = document.getElementById("learnt");
+
+/** "1 drawing", "2 drawings". */
+function drawingCount(count) {
+  return `${count} ${count === 1 ? "drawing" : "drawings"}`;
+}
 
 function say(text, isError = false) {
   note.textContent = text;
@@ -71,7 +77,7 @@ function render() {
       const command = Object.assign(document.createElement("code"), { textContent: row.symbol.command });
       const what = document.createElement("span");
       what.className = "meta";
-      what.textContent = `${row.personal ? "your symbol" : "corrections"} · ${row.drawings} drawing(s)`;
+      what.textContent = `${row.personal ? "your symbol" : "corrections"} · ${drawingCount(row.drawings)}`;
       const remove = Object.assign(document.createElement("button"), { type: "button", className: "remove", textContent: "Delete" });
       remove.addEventListener("click", () => change((s) => removeSymbol(s, row.symbol.id), `Deleted ${row.symbol.command}.`));
       item.append(command, what, remove);
@@ -99,12 +105,33 @@ window.texsketchPersonal = {
     return personalizeAnswer(answer, indexes.get(sha), k);
   },
 
-  /** A pick from place 2 or lower is a correction: kept, so this way of drawing ranks it first next time. */
+  /** A pick from place 2 or lower is a correction: kept, so this way of drawing ranks it first next time. It
+   * says so next to the candidates, with an Undo that takes it back there and then (issue 24). */
   picked(prediction, index) {
     if (index === 0 || !answerIsCurrent()) return;
     const example = makeExample({ kind: "correction", symbol: prediction, ...last });
     change((s) => addExamples(s, [example]), `Remembered: your drawing means ${prediction.command}.`);
+    if (set && set.examples.some((e) => e.id === example.id)) showLearnt(example);
   },
+};
+
+function showLearnt(example) {
+  const command = Object.assign(document.createElement("code"), { textContent: example.symbol.command });
+  const undo = Object.assign(document.createElement("button"), { type: "button", id: "undo-learnt", textContent: "Undo" });
+  undo.title = "Forget this correction";
+  undo.addEventListener("click", () => {
+    change((s) => ({ ...s, examples: s.examples.filter((e) => e.id !== example.id) }), `Forgot: your drawing means ${example.symbol.command}.`);
+    learntNote.replaceChildren("Forgotten: this drawing no longer means ", command.cloneNode(true), ".");
+    learntNote.dataset.state = "undone";
+  });
+  learntNote.replaceChildren("Learnt: this drawing \u2192 ", command, " \u00b7 ", undo);
+  learntNote.dataset.state = "learnt";
+  learntNote.hidden = false;
+}
+
+window.texsketchPersonal.forget = () => {
+  learntNote.hidden = true; // a new drawing: the note was about the one before
+  delete learntNote.dataset.state;
 };
 
 teachForm.addEventListener("submit", (event) => {
@@ -140,6 +167,8 @@ document.getElementById("personal-export").addEventListener("click", () => {
   say("Exported to texsketch-personal.json.");
 });
 
+// A real button opens the file chooser: reachable and usable by keyboard (a <label> around a hidden input is not).
+document.getElementById("personal-import-button").addEventListener("click", () => document.getElementById("personal-import").click());
 document.getElementById("personal-import").addEventListener("change", async (event) => {
   const [file] = event.target.files;
   event.target.value = "";
@@ -159,7 +188,7 @@ document.getElementById("personal-import").addEventListener("change", async (eve
     },
     null,
   );
-  if (!note.classList.contains("error")) say(`Imported ${added} new drawing(s) from ${file.name}.`);
+  if (!note.classList.contains("error")) say(`Imported ${added} new ${added === 1 ? "drawing" : "drawings"} from ${file.name}.`);
 });
 
 set = load();
