@@ -10,6 +10,7 @@ import {
   mergeSets,
   parsePersonalSet,
   personalSymbol,
+  removeExample,
   removeSymbol,
   summarize,
   DRAWINGS_PER_SYMBOL,
@@ -81,7 +82,8 @@ export class PersonalStore {
   /** A correction: the drawing and the candidate the user picked instead of the first. */
   addCorrection({ symbol, strokes, embedding, model }) {
     const example = makeExample({ kind: 'correction', symbol, strokes, embedding, model });
-    return this.#update((set) => ({ set: addExamples(set, [example]), added: 1 }));
+    // exampleId: what the panel's Undo names to take this one correction back.
+    return this.#update((set) => ({ set: addExamples(set, [example]), added: 1, exampleId: example.id }));
   }
 
   /** A personal symbol: a snippet and its DRAWINGS_PER_SYMBOL drawings (each {strokes, embedding, model}). */
@@ -121,6 +123,14 @@ export class PersonalStore {
   remove(symbolId) {
     return this.#update((set) => {
       const next = removeSymbol(set, symbolId);
+      return { set: next, removed: set.examples.length - next.examples.length };
+    });
+  }
+
+  /** One example, by its id: the panel's Undo of a correction it just recorded. */
+  removeExample(exampleId) {
+    return this.#update((set) => {
+      const next = removeExample(set, exampleId);
       return { set: next, removed: set.examples.length - next.examples.length };
     });
   }

@@ -58,7 +58,9 @@ export function createRouter({ recognition, status, syncHosts, feedback, persona
         case PERSONAL_LIST:
           return { ok: true, ...(await needPersonal().summary()) };
         case PERSONAL_REMOVE:
-          if (typeof message.symbolId !== 'string') throw new MessageError('symbolId: must be a string');
+          // Every example of a symbol (the options page), or one example by its id (the panel's Undo).
+          if (typeof message.exampleId === 'string') return { ok: true, ...(await needPersonal().removeExample(message.exampleId)) };
+          if (typeof message.symbolId !== 'string') throw new MessageError('symbolId or exampleId: must be a string');
           return { ok: true, ...(await needPersonal().remove(message.symbolId)) };
         case PERSONAL_IMPORT:
           return { ok: true, ...(await needPersonal().import(message.data)) };

@@ -4,6 +4,7 @@ import {
   FEEDBACK,
   OPEN_OPTIONS,
   PERSONAL_CORRECTION,
+  PERSONAL_REMOVE,
   PERSONAL_TEACH,
   requestRecognition,
   TOGGLE_PANEL,
@@ -33,7 +34,16 @@ const LOOPBACK = ['http://127.0.0.1/*', 'http://localhost/*'];
       // The background checks the switch and sends (a page like overleaf.com may not reach loopback).
       onInsert: (pick) => api.runtime.sendMessage({ type: FEEDBACK, ...pick }).catch(() => {}),
       // Personal examples go to the background, which keeps them in extension storage (never on a server).
-      onCorrection: (example) => api.runtime.sendMessage({ type: PERSONAL_CORRECTION, ...example }).catch(() => {}),
+      // Resolves to the stored example's id, which the panel's Undo hands back to forget it.
+      onCorrection: async (example) => {
+        const answer = await api.runtime.sendMessage({ type: PERSONAL_CORRECTION, ...example });
+        if (!answer?.ok) throw new Error(answer?.error ?? 'the extension background did not answer');
+        return answer.exampleId;
+      },
+      forgetCorrection: async (exampleId) => {
+        const answer = await api.runtime.sendMessage({ type: PERSONAL_REMOVE, exampleId });
+        if (!answer?.ok) throw new Error(answer?.error ?? 'the extension background did not answer');
+      },
       teach: async (request) => {
         const answer = await api.runtime.sendMessage({ type: PERSONAL_TEACH, ...request });
         if (!answer?.ok) throw new Error(answer?.error ?? 'the extension background did not answer');

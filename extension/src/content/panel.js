@@ -8,6 +8,9 @@ import { TEACH_MARKUP, TeachForm } from './personal-teach.js';
 // Recognize at most this often while a stroke is being drawn ("live"), and at once on pen-up.
 export const LIVE_INTERVAL_MS = 300;
 const K = 5;
+// A candidate the model gives less than this is greyed and labelled "unlikely", not offered as an answer
+// (issue 24): for a rare symbol's drawing, "." at 0 % in place 2 is filler.
+export const UNLIKELY_BELOW = 0.01;
 
 // The panel's fixed structure; candidates are built with DOM calls (their text comes from the recognizer).
 const PANEL_MARKUP = `
@@ -34,6 +37,9 @@ const PANEL_MARKUP = `
         <ol class="candidates"></ol>
         <div class="package-hint" hidden><div class="hint-text"></div>
           <button class="add-package"></button><button class="dismiss-hint">Dismiss</button></div>
+        <!-- Last, so that appearing a moment after an insertion it moves nothing the pointer may be over. -->
+        <div class="learnt" role="status" hidden><span class="learnt-text"></span>
+          <button class="undo-learnt" title="Forget this correction">Undo</button></div>
       </section>`;
 
 // Unique within a browser session is enough (the background only compares them); crypto.randomUUID would need
@@ -51,8 +57,10 @@ export class Panel {
    * @param {(pick: {drawingId: string, strokes: number[][][], chosenId: string, shown: string[],
    *   modelVersion: string|null}) => void} [deps.onInsert] told about each insertion (the background decides
    *   whether it becomes feedback: only with the switch on, and only the first pick of a drawing)
-   * @param {(example: {symbol: object, strokes: number[][][], embedding: number[], model: string}) => void}
-   *   [deps.onCorrection] told when the user picks a candidate that was not first (kept as a personal example)
+   * @param {(example: {symbol: object, strokes: number[][][], embedding: number[], model: string}) =>
+   *   Promise<string>} [deps.onCorrection] told when the user picks a candidate that was not first (kept as a
+   *   personal example); resolves to the stored example's id
+   * @param {(exampleId: string) => Promise<void>} [deps.forgetCorrection] the panel's Undo of that correction
    * @param {(request: {snippet: string, drawings: object[]}) => Promise<object>} [deps.teach] stores a
    *   personal symbol drawn three times
    * @param {Document} [deps.document]
@@ -62,7 +70,8 @@ export class Panel {
     editor,
     settings,
     onInsert = () => {},
-    onCorrection = () => {},
+    onCorrection = async () => null,
+    forgetCorrection = async () => {},
     teach = async () => {
       throw new Error('personal symbols are not available here');
     },
@@ -71,6 +80,7 @@ export class Panel {
   }) {
     this.recognize = recognize;
     this.onCorrection = onCorrection;
+    this.forgetCorrection = forgetCorrection;
     this.teachRequest = teach;
     this.openOptions = openOptions;
     this.embedding = null; // the embedding and model sha256 of the answer on screen (personal examples)
@@ -130,6 +140,8 @@ export class Panel {
     this.noneOfThese = $('.none-of-these');
     this.list = $('.candidates');
     this.hint = $('.package-hint');
+    this.learnt = $('.learnt'); // "Learnt: this drawing -> \propto · Undo" after a correction (issue 24)
+    $('.undo-learnt').addEventListener('click', () => this.#undoLearnt());
     $('.close').addEventListener('click', () => this.close());
     this.settingsForm = $('.settings');
     $('.settings-toggle').addEventListener('click', () => this.#toggleSettings());
@@ -218,6 +230,7 @@ export class Panel {
         // a pointer the browser no longer tracks: draw without capture
       }
       if (!this.recorder.begin(...position(event), event.pointerId)) return;
+      if (this.recorder.strokes.length === 1) this.#hideLearnt(); // a new drawing: the note was about the last one
       delete this.root.dataset.latencyMs; // a new measurement starts with this stroke
       this.root.dataset.pointerType = event.pointerType; // mouse, pen or touch: shown to tests and devtools
       this.#changed();
@@ -308,17 +321,48 @@ export class Panel {
       // feedback is optional: it must never undo or hide an insertion
     }
     // A pick below the first answer is a correction: kept in the browser to rank this drawing's look higher.
+    // It says so, with an Undo, once stored; like feedback, it is never in the way of an insertion.
     if (index > 0 && this.embedding && this.modelSha && this.shownVersion === this.drawingVersion) {
-      try {
-        this.onCorrection({ symbol: prediction, strokes: pick.strokes, embedding: this.embedding, model: this.modelSha });
-        this.root.dataset.corrections = String(Number(this.root.dataset.corrections ?? 0) + 1);
-      } catch {
-        // like feedback: never in the way of an insertion
-      }
+      const example = { symbol: prediction, strokes: pick.strokes, embedding: this.embedding, model: this.modelSha };
+      Promise.resolve()
+        .then(() => this.onCorrection(example))
+        .then((exampleId) => this.#showLearnt(prediction, exampleId))
+        .catch(() => {});
+      this.root.dataset.corrections = String(Number(this.root.dataset.corrections ?? 0) + 1);
     }
     this.clear();
     this.#setStatus(`Inserted ${prediction.command}.`);
     await this.#checkPackage(prediction);
+  }
+
+  #showLearnt(prediction, exampleId) {
+    if (typeof exampleId !== 'string') return;
+    this.learnt.querySelector('.learnt-text').textContent = `Learnt: this drawing \u2192 ${prediction.command} \u00b7`;
+    this.learnt.dataset.exampleId = exampleId;
+    this.learnt.dataset.state = 'learnt';
+    this.learnt.hidden = false;
+  }
+
+  async #undoLearnt() {
+    const { exampleId } = this.learnt.dataset;
+    if (!exampleId) return;
+    const text = this.learnt.querySelector('.learnt-text');
+    try {
+      await this.forgetCorrection(exampleId);
+      text.textContent = 'Forgotten: this drawing is no correction any more.';
+      this.learnt.dataset.state = 'undone';
+      delete this.learnt.dataset.exampleId;
+      this.learnt.querySelector('.undo-learnt').hidden = true;
+    } catch (error) {
+      text.textContent = `Could not forget the correction: ${error.message}`;
+    }
+  }
+
+  #hideLearnt() {
+    this.learnt.hidden = true;
+    delete this.learnt.dataset.exampleId;
+    delete this.learnt.dataset.state;
+    this.learnt.querySelector('.undo-learnt').hidden = false;
   }
 
   async #checkPackage(prediction) {
@@ -453,6 +497,8 @@ export class Panel {
     button.dataset.package = prediction.package ?? '';
     if (prediction.id.startsWith('personal:')) button.dataset.personal = 'true';
     button.title = `Insert ${prediction.command} (${index + 1})`;
+    const unlikely = prediction.score < UNLIKELY_BELOW;
+    button.dataset.unlikely = String(unlikely);
     button.addEventListener('mousedown', (e) => e.preventDefault());
     button.addEventListener('click', () => this.choose(index));
     const key = this.doc.createElement('kbd');
@@ -468,15 +514,18 @@ export class Panel {
       look.className = 'glyph';
       look.textContent = prediction.unicode ?? '';
     }
+    // The command in full (it wraps, never cut) with its package, mode and score on the line below it.
+    const text = this.doc.createElement('span');
+    text.className = 'text';
     const command = this.doc.createElement('span');
     command.className = 'command';
     command.textContent = prediction.command;
     const meta = this.doc.createElement('span');
     meta.className = 'meta';
-    meta.textContent = [prediction.package, prediction.mode === 'both' ? null : prediction.mode, `${Math.round(prediction.score * 100)}%`]
-      .filter(Boolean)
-      .join(' · ');
-    button.append(key, look, command, meta);
+    const score = unlikely ? 'unlikely (<1%)' : `${Math.round(prediction.score * 100)}%`;
+    meta.textContent = [prediction.package, prediction.mode === 'both' ? null : prediction.mode, score].filter(Boolean).join(' · ');
+    text.append(command, meta);
+    button.append(key, look, text);
     item.append(button);
     return item;
   }

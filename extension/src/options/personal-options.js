@@ -13,6 +13,11 @@ async function ask(message) {
   return answer;
 }
 
+/** "1 drawing", "2 drawings". */
+function drawingCount(count) {
+  return `${count} ${count === 1 ? 'drawing' : 'drawings'}`;
+}
+
 function say(text, isError = false) {
   status.textContent = text;
   status.dataset.error = String(isError);
@@ -44,7 +49,7 @@ export async function showPersonal() {
       remove.addEventListener('click', async () => {
         try {
           const done = await ask({ type: PERSONAL_REMOVE, symbolId: row.symbol.id });
-          say(`Deleted ${done.removed} drawing(s) of ${row.symbol.command}.`);
+          say(`Deleted ${drawingCount(done.removed)} of ${row.symbol.command}.`);
         } catch (error) {
           say(error.message, true);
         }
@@ -69,12 +74,14 @@ document.getElementById('personal-export').addEventListener('click', async () =>
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    say(`Exported ${data.examples?.length ?? 0} drawing(s) to texsketch-personal.json.`);
+    say(`Exported ${drawingCount(data.examples?.length ?? 0)} to texsketch-personal.json.`);
   } catch (error) {
     say(error.message, true);
   }
 });
 
+// A real button opens the file chooser: reachable and usable by keyboard (a <label> around a hidden input is not).
+document.getElementById('personal-import-button').addEventListener('click', () => document.getElementById('personal-import').click());
 document.getElementById('personal-import').addEventListener('change', async (event) => {
   const [file] = event.target.files;
   event.target.value = '';
@@ -87,7 +94,7 @@ document.getElementById('personal-import').addEventListener('change', async (eve
       throw new Error(`${file.name} is not a JSON file`);
     }
     const done = await ask({ type: PERSONAL_IMPORT, data });
-    say(`Imported ${done.added} new drawing(s) from ${file.name}.`);
+    say(`Imported ${done.added} new ${done.added === 1 ? 'drawing' : 'drawings'} from ${file.name}.`);
   } catch (error) {
     say(`Nothing imported: ${error.message}`, true);
   }

@@ -195,6 +195,11 @@ export function removeSymbol(set, symbolId) {
   return { ...set, examples: set.examples.filter((e) => e.symbol.id !== symbolId) };
 }
 
+/** `set` without the one example `exampleId` (a correction taken back right after it was made). */
+export function removeExample(set, exampleId) {
+  return { ...set, examples: set.examples.filter((e) => e.id !== exampleId) };
+}
+
 /** One row per symbol, in the order first added: what the options page and the demo page list. */
 export function summarize(set) {
   const rows = new Map();
