@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from backend import confidence, render, symbol_json
-from backend.catalogue import Catalogue, Symbol
+from backend.catalogue import Catalogue
 from backend.model_card import ModelCard, ModelLoadError, load_model_card
 
 MAX_K = 20
@@ -78,8 +78,7 @@ class Recognizer:
         # Labels beyond one per glyph: the top k + this many labels always hold k distinct glyphs.
         self._surplus_labels = len(symbols) - len(glyph_numbers)
         self._entries = [
-            {**symbol_json.summary(s), "alternatives": [symbol_json.brief(m) for m in _others(catalogue, s)]}
-            for s in symbols
+            {**symbol_json.summary(s), "alternatives": symbol_json.also(s, catalogue.members(s.glyph))} for s in symbols
         ]
         self.model_info = {"version": card.version, "sha256": card.sha256}
 
@@ -191,10 +190,6 @@ def load_uncertainty(model_dir: Path) -> confidence.UncertaintyRule | None:
         return confidence.UncertaintyRule.from_json(block)
     except confidence.UncertaintyError as error:
         raise ModelLoadError(f"model metadata {model_dir / 'model.json'}: {error}") from None
-
-
-def _others(catalogue: Catalogue, symbol: Symbol) -> list[Symbol]:
-    return [member for member in catalogue.members(symbol.glyph) if member.id != symbol.id]
 
 
 def top_distinct(

@@ -20,6 +20,23 @@ def brief(symbol: Symbol) -> dict[str, Any]:
     return {"id": symbol.id, "command": symbol.command, "package": symbol.package, "mode": symbol.mode}
 
 
+def also(symbol: Symbol, members: Iterable[Symbol]) -> list[dict[str, Any]]:
+    """The `alternatives` a prediction lists: the other commands of its look-alike group (`members`, in catalogue
+    order), each once, and only those usable in a mode the answer is used in. Another package's copy of the
+    answer's own command (`\\rightleftharpoons` of latex2e and of amssymb) and a second copy of one alternative are
+    left out, and so is a text command under a math-only answer (and the other way round): the list offers
+    different ways to write what the user drew, where the user writes it (issue 24). The extension's offline
+    answers apply the same rule (extension/src/background/catalogue.js `summary`)."""
+    seen = {symbol.command}
+    listed = []
+    for member in members:
+        if member.command in seen or not (symbol.math and member.math or symbol.text and member.text):
+            continue
+        seen.add(member.command)
+        listed.append(brief(member))
+    return listed
+
+
 def summary(symbol: Symbol) -> dict[str, Any]:
     """A symbol as /predict and /symbols list it."""
     return {

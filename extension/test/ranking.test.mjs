@@ -26,3 +26,22 @@ test('summary_lists_the_other_members_of_the_glyph_group_as_alternatives', () =>
   assert.equal(entry.mode, 'math');
   assert.deepEqual(entry.alternatives, [{ id: 'amssymb-OT1-_varepsilon', command: '\\varepsilon', package: 'amssymb', mode: 'both' }]);
 });
+
+test('summary_alternatives_leave_out_the_answers_own_command_duplicates_and_other_mode_twins', () => {
+  const glyph = 'latex2e-OT1-_bullet';
+  const entry = (id, command, pkg, math, text) => ({ id, command, package: pkg, math, text, glyph });
+  const catalogue = new Catalogue({
+    symbols: [
+      entry('latex2e-OT1-_bullet', '\\bullet', null, true, false),
+      entry('latex2e-OT1-_textbullet', '\\textbullet', null, false, true),
+      entry('textcomp-OT1-_textbullet', '\\textbullet', 'textcomp', false, true),
+      entry('amssymb-OT1-_bullet', '\\bullet', 'amssymb', true, false),
+      entry('wasysym-OT1-_newmoon', '\\newmoon', 'wasysym', true, true),
+      entry('other-OT1-_newmoon', '\\newmoon', 'other', true, true),
+    ],
+  });
+  const commands = (id) => summary(catalogue.byId.get(id), catalogue).alternatives.map((a) => a.command);
+  assert.deepEqual(commands('latex2e-OT1-_bullet'), ['\\newmoon']);
+  assert.deepEqual(commands('latex2e-OT1-_textbullet'), ['\\newmoon']);
+  assert.deepEqual(commands('wasysym-OT1-_newmoon'), ['\\bullet', '\\textbullet']);
+});

@@ -10,13 +10,29 @@ export function brief(symbol) {
   return { id: symbol.id, command: symbol.command, package: symbol.package, mode: modeOf(symbol) };
 }
 
+/**
+ * The alternatives a prediction lists, by backend/symbol_json.py `also`'s rule: the other commands of its glyph
+ * group, each once, never the answer's own command (another package's copy), only those usable in a mode the
+ * answer is used in.
+ */
+export function also(symbol, members) {
+  const seen = new Set([symbol.command]);
+  const listed = [];
+  for (const member of members) {
+    if (seen.has(member.command) || !((symbol.math && member.math) || (symbol.text && member.text))) continue;
+    seen.add(member.command);
+    listed.push(brief(member));
+  }
+  return listed;
+}
+
 /** A symbol as /predict lists it (backend/symbol_json.py `summary`), alternatives included, score left out. */
 export function summary(symbol, catalogue) {
   return {
     ...brief(symbol),
     unicode: symbol.unicode ?? null,
     preview_url: symbol.preview ? `/${symbol.preview}` : null,
-    alternatives: catalogue.members(symbol.glyph).filter((m) => m.id !== symbol.id).map(brief),
+    alternatives: also(symbol, catalogue.members(symbol.glyph)),
   };
 }
 
