@@ -173,6 +173,8 @@ try {
     assert.ok(report.sizes.bullet.ink > report.sizes.period.ink * 2, `\\bullet larger than .: ${JSON.stringify(report.sizes)}`);
     await page.fill("#query", "integral");
     await page.waitForFunction(() => document.getElementById("found").dataset.query === "integral", null, { timeout: 15000 });
+    // The previews in the screenshot: wait (at most 10 s) until every image has loaded or failed.
+    await page.waitForFunction(() => [...document.images].every((img) => img.complete), null, { timeout: 10000 });
     await page.screenshot({ path: screenshot.replace(/\.png$/, "-search.png"), fullPage: true });
   }
   assert.deepEqual(pageErrors, []);
