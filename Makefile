@@ -12,11 +12,11 @@ MODEL ?=
 EPOCHS ?=
 DATA ?=
 DEVICE ?=
-# Any other training.train options for train-export, e.g. TRAIN_ARGS="--patience 12 --seed 1"
+# Any other training.learn.train options for train-export, e.g. TRAIN_ARGS="--patience 12 --seed 1"
 TRAIN_ARGS ?=
 # A transfer.json from `make eval-transfer` on the same data and code, reported in models/model.json
 TRANSFER ?=
-# Finished run folder(s), comma-separated, that teach train-export's run by distillation (training/distill.py)
+# Finished run folder(s), comma-separated, that teach train-export's run by distillation (training/learn/distill.py)
 TEACHER ?=
 
 .PHONY: run test test-python test-js test-extension lint catalogue golden data data-preview train-export \
@@ -103,7 +103,7 @@ RUN_NAME := train-export-$(shell date -u +%Y%m%d-%H%M%S)
 HELDOUT = $(wildcard data-cache/dataset/heldout/*.jsonl.gz data-cache/dataset/heldout/*.jsonl)
 
 models: $(VENV)/.test
-	$(PY) -m training.models
+	$(PY) -m training.learn.models
 
 # Users' feedback (backend/feedback/README.md) joins the training set when a database holds some:
 # DATABASE_URL / TEXSKETCH_DATABASE_URL, else the default SQLite file (skipped while it does not exist).
@@ -114,39 +114,39 @@ train-export: $(VENV)/.test fonts
 	$(PY) -m backend.feedback export --out $(FEEDBACK_EXPORT) --skip-missing --no-progress --exclude-suspect
 	$(PY) -m training.data build --data-root $(DATA_ROOT) --output $(DATASET) \
 		$$(test -f $(FEEDBACK_EXPORT) && echo --feedback $(FEEDBACK_EXPORT))
-	$(PY) -m training.train --data $(DATASET) --name $(RUN_NAME) --time-budget-minutes $(MINUTES) \
+	$(PY) -m training.learn.train --data $(DATASET) --name $(RUN_NAME) --time-budget-minutes $(MINUTES) \
 		$(if $(MODEL),--model $(MODEL)) $(if $(EPOCHS),--epochs $(EPOCHS)) $(if $(DEVICE),--device $(DEVICE)) \
 		$(if $(TEACHER),--teacher $(TEACHER)) $(TRAIN_ARGS)
-	$(PY) -m training.export --run runs/$(RUN_NAME) --out models $(if $(TRANSFER),--transfer $(TRANSFER))
-	$(PY) -m training.quantize --model models --data $(DATASET) --refusal-ok
+	$(PY) -m training.ship.export --run runs/$(RUN_NAME) --out models $(if $(TRANSFER),--transfer $(TRANSFER))
+	$(PY) -m training.ship.quantize --model models --data $(DATASET) --refusal-ok
 	$(MAKE) --no-print-directory calibrate DATA=$(DATASET)
-	$(PY) -m training.evaluate --model models --data $(DATASET)/heldout/*.jsonl*
+	$(PY) -m training.measure.evaluate --model models --data $(DATASET)/heldout/*.jsonl*
 	@echo "run folder: runs/$(RUN_NAME) (checkpoints, config.json, summary.json, plots, tensorboard/)"
 	@echo "shipped: models/model.onnx, models/model.json, models/*.png"
 
-# calibrate: re-fit the "not sure" rule and the confidence of models/ (training/calibrate.py) on the validation split
+# calibrate: re-fit the "not sure" rule and the confidence of models/ (training/ship/calibrate.py) on the validation split
 # of the training set (DATA, default data-cache/dataset) plus generated junk; writes models/model.json "uncertainty".
 calibrate: $(VENV)/.test
-	$(PY) -m training.calibrate --model models --data $(DATASET) \
+	$(PY) -m training.ship.calibrate --model models --data $(DATASET) \
 		--crohme $(DATA_ROOT)/crohme2014-isolated/samples.jsonl.gz --catalogue models/symbols.json
 
 # eval: DATA = JSONL file(s) in the shared shape; default the fixed held-out split of the training set.
 eval: $(VENV)/.test
-	$(PY) -m training.evaluate --model models --data $(or $(DATA),$(HELDOUT),$(error no held-out files: run make data or pass DATA=file.jsonl.gz))
+	$(PY) -m training.measure.evaluate --model models --data $(or $(DATA),$(HELDOUT),$(error no held-out files: run make data or pass DATA=file.jsonl.gz))
 
-# eval-transfer: how well synthetic samples alone teach a class (training/transfer.py): 34 CROHME classes lose
+# eval-transfer: how well synthetic samples alone teach a class (training/measure/transfer.py): 34 CROHME classes lose
 # their real training drawings, a resnet_small trains 6 epochs, their held-out real drawings are scored.
 # About 10 minutes on 2 idle CPU cores; TRANSFER_ARGS passes options (e.g. --control, --epochs 12).
 eval-transfer: data
-	$(PY) -m training.transfer $(TRANSFER_ARGS)
+	$(PY) -m training.measure.transfer $(TRANSFER_ARGS)
 
-# eval-personal: the personal blend on held-out writers (training/eval_personal.py); the data build is cached.
+# eval-personal: the personal blend on held-out writers (training/measure/personal.py); the data build is cached.
 eval-personal: data
-	$(PY) -m training.eval_personal --model models --data $(or $(DATA),data-cache/dataset/heldout/crohme.jsonl.gz)
+	$(PY) -m training.measure.personal --model models --data $(or $(DATA),data-cache/dataset/heldout/crohme.jsonl.gz)
 
 # eval-personal-tune: the same after a grid search of the blend's parameters on the other half of the writers.
 eval-personal-tune: data
-	$(PY) -m training.eval_personal --tune --model models --data $(or $(DATA),data-cache/dataset/heldout/crohme.jsonl.gz)
+	$(PY) -m training.measure.personal --tune --model models --data $(or $(DATA),data-cache/dataset/heldout/crohme.jsonl.gz)
 
 # Needs wrk (Debian, via system-deps) for the HTTP load; see backend/README.md "Speed".
 bench: system-deps $(VENV)/.test
@@ -154,7 +154,7 @@ bench: system-deps $(VENV)/.test
 	cd extension && node bench/render.bench.mjs $(abspath $(DATA_ROOT))/crohme2014-isolated/samples.jsonl.gz
 	cd extension && node bench/personal-blend.bench.mjs 1000 192
 	$(PY) -m bench.server --crohme $(DATA_ROOT)/crohme2014-isolated/samples.jsonl.gz
-	$(PY) -m training.bench --onnx models/model.onnx
+	$(PY) -m training.measure.bench --onnx models/model.onnx
 
 # dist/texsketch-chrome.zip + dist/texsketch-firefox.zip (unpacked copies in dist/build/); see extension/README.md
 extension: extension/node_modules/.installed

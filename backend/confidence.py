@@ -2,7 +2,7 @@
 
 The one place this rule lives (the extension's offline mode ports it line for line in
 `extension/src/background/confidence.js`, checked against `tests/golden/confidence.json`). Its numbers live in
-`models/model.json` under `"uncertainty"`, written by `python -m training.calibrate` for every new model.
+`models/model.json` under `"uncertainty"`, written by `python -m training.ship.calibrate` for every new model.
 
 Inputs are what every answer already has: the model's scores (softmax over the labels, float32) and the rendered
 ink counts (32x32, 0..16). Eight features, all cheap:
@@ -21,7 +21,7 @@ ink counts (32x32, 0..16). Eight features, all cheap:
 - `confidence` = sigmoid(a . [log_top1, log_ratio] + b): how often the first candidate was the drawn symbol among
   real held-out drawings whose scores looked like this (Platt scaling, fitted on the validation split).
 - `not_sure` = junk score >= `threshold`, where the junk score is a one-hidden-layer network (tanh, a few units)
-  on the standardised features, trained to tell a generated junk set (training/junk.py: scribbles, hatching,
+  on the standardised features, trained to tell a generated junk set (training/ship/junk.py: scribbles, hatching,
   coils, several symbols side by side, words, taps) from real validation drawings; the threshold is the score
   that flags at most a set share of real validation drawings.
 A model.json without the block (a model exported but not calibrated yet) gets the top score as `confidence`

@@ -56,7 +56,7 @@ class Recognizer:
     ) -> None:
         self.session = session
         self.card = card
-        # model.json's fitted "not sure" rule (backend/confidence.py); None until `training.calibrate` has run.
+        # model.json's fitted "not sure" rule (backend/confidence.py); None until `training.ship.calibrate` has run.
         self.uncertainty = uncertainty
         self._check_io()
         missing = [label for label in card.labels if label not in catalogue.by_id]
@@ -174,7 +174,7 @@ class Recognizer:
 
 
 def load_uncertainty(model_dir: Path) -> confidence.UncertaintyRule | None:
-    """model.json's "uncertainty" block (written by `python -m training.calibrate`), None when absent."""
+    """model.json's "uncertainty" block (written by `python -m training.ship.calibrate`), None when absent."""
     import json
     import logging
 
@@ -182,7 +182,7 @@ def load_uncertainty(model_dir: Path) -> confidence.UncertaintyRule | None:
     if block is None:
         logging.getLogger(__name__).warning(
             "%s/model.json has no 'uncertainty' block: answers carry the top score as confidence and never "
-            "'not sure' (run python -m training.calibrate)",
+            "'not sure' (run python -m training.ship.calibrate)",
             model_dir,
         )
         return None
@@ -196,10 +196,10 @@ def top_distinct(
     scores: npt.NDArray[np.floating], glyph_of_label: npt.NDArray[np.int64], k: int, surplus_labels: int
 ) -> npt.NDArray[np.int64]:
     """Indices of the best labels of the first k distinct glyphs of one score row, best first. `surplus_labels`:
-    labels beyond one per glyph (0 when every glyph has one label). `training.evaluate` ranks with this too."""
+    labels beyond one per glyph (0 when every glyph has one label). `training.measure.evaluate` ranks with this too."""
     k = min(k, len(scores) - surplus_labels)
     candidates = min(len(scores), k + surplus_labels)
-    # Equal scores rank by label index (the offline ranking and training.metrics do the same): every label
+    # Equal scores rank by label index (the offline ranking and training.learn.metrics do the same): every label
     # scoring at least the candidates-th best value is a contender, not just the ones argpartition kept.
     threshold = np.partition(scores, len(scores) - candidates)[len(scores) - candidates]
     contenders = np.flatnonzero(scores >= threshold)

@@ -120,7 +120,7 @@ class BrushCentres(NamedTuple):
 
 
 def brush_centres(arrays: Sequence[npt.NDArray[np.float64]]) -> BrushCentres:
-    """Normalise and trace a drawing (steps 1-2). Shared with `training.motion`, whose extra planes must line up
+    """Normalise and trace a drawing (steps 1-2). Shared with `training.data.motion`, whose extra planes must line up
     with this ink pixel for pixel."""
     if not arrays:
         raise ValueError("the drawing has no strokes")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian font packages whose letterforms seed synthetic training samples (training/data/config.py
+# Debian font packages whose letterforms seed synthetic training samples (training/data/build/config.py
 # DEFAULT_FONTS). Needed to rebuild the training set exactly as the shipped model's was built; the tests do not
 # need them (a missing font only removes that font's templates). Installs only what is missing.
 set -euo pipefail

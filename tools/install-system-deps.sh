@@ -16,7 +16,7 @@ for command in "${!needed[@]}"; do
 done
 # PostgreSQL's server binaries live outside PATH (the client alone ships pg_ctlcluster too).
 compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
-# Fonts whose letterforms seed synthetic training samples (training/data/config.py DEFAULT_FONTS).
+# Fonts whose letterforms seed synthetic training samples (training/data/build/config.py DEFAULT_FONTS).
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuMathTeXGyre.ttf ] || missing+=(fonts-dejavu-extra)
 [ -f /usr/share/fonts/opentype/stix/STIXGeneral-Regular.otf ] || missing+=(fonts-stix)

@@ -2,7 +2,7 @@
 
 One line per sample: `{"label": <chosen catalogue id>, "strokes": [...], "id", "day", "shown",
 "model_version", "client", "source", "label_rank", "suspect"}`, plus `"session"` for a contribution made on
-a page visit (`training.readers.read_jsonl` reads it; `feedback_group` keeps a session on one split side).
+a page visit (`training.data.readers.read_jsonl` reads it; `feedback_group` keeps a session on one split side).
 `exclude_suspect` leaves out the samples the quality rule marked (backend/feedback/quality.py).
 The file appears complete or not at all (written beside, then renamed), and a `.gz` name is gzip'd without
 a timestamp, so exporting the same rows twice gives the same bytes and the training set's content hash does

@@ -61,7 +61,7 @@ class StoredSample:
 
     def to_record(self) -> dict[str, Any]:
         """The shared JSONL shape of the training readers: `label` is the chosen catalogue id; `session` (when
-        set) is what `training.readers.feedback_group` groups by, so one visit stays on one side of a split."""
+        set) is what `training.data.readers.feedback_group` groups by, so one visit stays on one side of a split."""
         record = {
             "label": self.chosen_id,
             "strokes": self.strokes,

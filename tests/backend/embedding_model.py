@@ -1,6 +1,6 @@
 """A model folder whose ONNX file has the `embedding` output (contracts section 3), made from a model exported
 before that output existed: the classifier's input (the penultimate features) becomes a second output through
-an `LpNormalization` node, which is what `training.export` writes for new models. Scores are untouched.
+an `LpNormalization` node, which is what `training.ship.export` writes for new models. Scores are untouched.
 
 Test support for the personal features until the shipped model carries the output itself:
 

@@ -1,5 +1,5 @@
 """Equal scores rank by label index, whatever order numpy's partial sort leaves them in: the server's answer then
-equals the offline ranking's (extension) and training.metrics.top_k's."""
+equals the offline ranking's (extension) and training.learn.metrics.top_k's."""
 
 from __future__ import annotations
 

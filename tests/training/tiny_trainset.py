@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from backend.render import parameters, render_counts
-from training.synth.template_store import FILE_NAME as TEMPLATES_FILE
-from training.synth.template_store import save_templates
+from training.data.synth.template_store import FILE_NAME as TEMPLATES_FILE
+from training.data.synth.template_store import save_templates
 
 Strokes = list[list[list[float]]]
 
@@ -138,7 +138,7 @@ def train_tiny_run(
     folder: Path, dataset: Path, model: str = "resnet_tiny", epochs: int = 6, name: str = "tiny", **overrides: Any
 ) -> Path:
     """A real (short) training run on the tiny set; returns its run folder. `overrides`: other TrainConfig fields."""
-    from training.train import TrainConfig, train
+    from training.learn.train import TrainConfig, train
 
     config = TrainConfig(
         data=str(dataset),

@@ -9,7 +9,7 @@ current catalogue the way the server does (each group's best label). The chosen 
 validation top-1 whose validation top-5 is not below the no-prior top-5, overall and for every source; the test
 split is reported for it, never used to choose.
 
-A model exported with the prior already in its graph (model.json `usage_prior`, training/export.py) has it
+A model exported with the prior already in its graph (model.json `usage_prior`, training/ship/export.py) has it
 divided out first (scores times exp(-prior) of the card's strength and smoothing, renormalised: exactly the
 scores without it, as long as models/usage.json is the one the export read), so every row means "this strength".
 """
@@ -82,7 +82,7 @@ def load_split(config: PriorEvalConfig, catalogue: Catalogue, glyph_index: dict[
 
 
 def measure(config: PriorEvalConfig) -> dict:
-    from training.evaluate import OnnxScorer
+    from training.ship.onnx_scorer import OnnxScorer
 
     catalogue = load_catalogue(config.catalogue)
     usage: Usage = load_usage(config.usage)

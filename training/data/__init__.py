@@ -1,7 +1,1 @@
-"""The training set: `python -m training.data build` reads every source into the folder of contracts.md section 2."""
-
-from training.data.build import build
-from training.data.config import DataConfig
-from training.data.splits import TEST, TRAIN, VALIDATION, SplitRule
-
-__all__ = ["TEST", "TRAIN", "VALIDATION", "DataConfig", "SplitRule", "build"]
+"""Stage 2, dataset -> samples -> images: source readers, label mapping, stroke synthesis and the dataset build."""

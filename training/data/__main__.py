@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from training.data.config import DataConfig
+from training.data.build.config import DataConfig
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -44,14 +44,14 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     labels = commands.add_parser("labels", help="write the label -> class table of the sources (for review)")
     labels.add_argument("--data-root", type=Path, default=defaults.data_root)
     labels.add_argument("--catalogue", type=Path, default=defaults.catalogue)
-    labels.add_argument("--output", type=Path, default=Path("tests/training/expected_label_map.json"))
+    labels.add_argument("--output", type=Path, default=Path("tests/training/data/expected_label_map.json"))
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     if arguments.command == "build":
-        from training.data.build import build
+        from training.data.build.dataset import build
 
         config = DataConfig(
             data_root=arguments.data_root,
@@ -77,13 +77,13 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(summary, ensure_ascii=False))
         return 0
     if arguments.command == "labels":
-        from training.data.label_table import write_label_table
+        from training.data.build.label_table import write_label_table
 
         config = DataConfig(data_root=arguments.data_root, catalogue=arguments.catalogue, progress=False)
         count = write_label_table(config, config.resolve(arguments.output))
         print(f"wrote {count} labels to {arguments.output}")
         return 0
-    from training.data.preview import write_preview
+    from training.data.build.preview import write_preview
 
     classes = arguments.classes.split(",") if arguments.classes else None
     config = DataConfig()

@@ -1,6 +1,6 @@
 // How sure an answer is, offline: the port of backend/confidence.py, step for step, so the extension's offline
 // mode gives the same `confidence` and `not_sure` as the server for the same model outputs. The rule and its
-// numbers are documented there; they live in model.json "uncertainty" (python -m training.calibrate).
+// numbers are documented there; they live in model.json "uncertainty" (python -m training.ship.calibrate).
 // Checked against Python's own results on tests/golden/confidence.json.
 
 export const FEATURES = ['log_top1', 'log_ratio', 'entropy', 'top5_mass', 'coverage', 'heaviness', 'aspect', 'components'];

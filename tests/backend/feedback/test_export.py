@@ -18,8 +18,8 @@ from backend.feedback.submission import parse_feedback_body
 from backend.settings import Settings
 from tests.backend.feedback.support import ALPHA, KNOWN_IDS, REALS, encode, feedback_body
 from tests.backend.model_fixtures import SYMBOLS, write_model_dir
-from training.labels import Catalogue, LabelMap
-from training.readers import SourceReport, feedback_group, read_jsonl
+from training.data.labels import Catalogue, LabelMap
+from training.data.readers import SourceReport, feedback_group, read_jsonl
 
 TO = "latex2e-OT1-_to"  # an alias of \rightarrow: its class is the glyph group's representative
 
