@@ -16,8 +16,6 @@ DEVICE ?=
 TRAIN_ARGS ?=
 # A transfer.json from `make eval-transfer` on the same data and code, reported in models/model.json
 TRANSFER ?=
-# Finished run folder(s), comma-separated, that teach train-export's run by distillation (training/learn/distill.py)
-TEACHER ?=
 
 .PHONY: run test test-python test-js test-extension lint catalogue golden data data-preview train-export \
         calibrate eval eval-personal eval-personal-tune eval-transfer fonts bench models extension system-deps clean help
@@ -116,7 +114,7 @@ train-export: $(VENV)/.test fonts
 		$$(test -f $(FEEDBACK_EXPORT) && echo --feedback $(FEEDBACK_EXPORT))
 	$(PY) -m training.learn.train --data $(DATASET) --name $(RUN_NAME) --time-budget-minutes $(MINUTES) \
 		$(if $(MODEL),--model $(MODEL)) $(if $(EPOCHS),--epochs $(EPOCHS)) $(if $(DEVICE),--device $(DEVICE)) \
-		$(if $(TEACHER),--teacher $(TEACHER)) $(TRAIN_ARGS)
+		$(TRAIN_ARGS)
 	$(PY) -m training.ship.export --run runs/$(RUN_NAME) --out models $(if $(TRANSFER),--transfer $(TRANSFER))
 	$(PY) -m training.ship.quantize --model models --data $(DATASET) --refusal-ok
 	$(MAKE) --no-print-directory calibrate DATA=$(DATASET)

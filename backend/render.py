@@ -120,8 +120,7 @@ class BrushCentres(NamedTuple):
 
 
 def brush_centres(arrays: Sequence[npt.NDArray[np.float64]]) -> BrushCentres:
-    """Normalise and trace a drawing (steps 1-2). Shared with `training.data.motion`, whose extra planes must line up
-    with this ink pixel for pixel."""
+    """Normalise and trace a drawing (steps 1-2)."""
     if not arrays:
         raise ValueError("the drawing has no strokes")
     # A one-point stroke is a zero-length segment: a dot. Doubling its point makes that a segment.

@@ -32,9 +32,6 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     build.add_argument("--synthetic-per-class", type=int, default=defaults.synthetic_per_class)
     build.add_argument("--seed", type=int, default=defaults.seed)
     build.add_argument("--workers", type=int, default=defaults.workers)
-    build.add_argument(
-        "--motion-planes", default="", help="comma-separated planes beside the ink: orientation,ends (an experiment)"
-    )
     build.add_argument("--force", action="store_true", help="rebuild even if the content hash is unchanged")
     build.add_argument("--no-progress", action="store_true")
     preview = commands.add_parser("preview", help="PNG grid: real vs synthetic samples of a few classes")
@@ -65,7 +62,6 @@ def main(argv: list[str] | None = None) -> int:
             synthetic_per_class=arguments.synthetic_per_class,
             seed=arguments.seed,
             workers=arguments.workers,
-            motion_planes=tuple(p for p in arguments.motion_planes.split(",") if p),
             force=arguments.force,
             progress=not arguments.no_progress,
         )

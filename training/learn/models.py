@@ -112,8 +112,8 @@ def resnet_tiny(num_classes: int) -> nn.Module:
 
 
 def resnet_wide(num_classes: int) -> nn.Module:
-    """Twice `resnet_small`'s width (about 4x its FLOPs, 3.5M parameters): a teacher to distil from
-    (training/learn/distill.py), trained where compute is cheap (a GPU); too slow to ship under the 0.5 ms budget."""
+    """Twice `resnet_small`'s width (about 4x its FLOPs, 3.1M parameters): the bigger configuration for a GPU
+    run, to measure whether capacity limits accuracy; too slow to ship under the 0.5 ms budget."""
     return _resnet(num_classes, stem=48, widths=(96, 192, 384), dropout=0.3)
 
 
@@ -123,37 +123,17 @@ MODELS: dict[str, Callable[[int], nn.Module]] = {
     "resnet_small": resnet_small,
     "resnet_wide": resnet_wide,
 }
-# Registered to be trained as teachers only (training/learn/distill.py): over the shipping budget of size or speed.
-TEACHER_ONLY = frozenset({"resnet_wide"})
+# Registered for GPU runs only: over the shipping budget of size or speed (`make train-export` would not ship it).
+OVER_BUDGET = frozenset({"resnet_wide"})
 
 
-def build(name: str, num_classes: int, input_channels: int = 1) -> nn.Module:
-    """The model registered as `name`, with a clear error for an unknown name. `input_channels` > 1 widens the
-    first convolution for planes beside the ink (the motion-channel experiment, `training.data.motion`)."""
+def build(name: str, num_classes: int) -> nn.Module:
+    """The model registered as `name`, with a clear error for an unknown name."""
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; registered: {', '.join(MODELS)}")
     if num_classes < 2:
         raise ValueError(f"a classifier needs at least 2 classes, got {num_classes}")
-    if input_channels < 1:
-        raise ValueError(f"a model needs at least 1 input channel, got {input_channels}")
-    model = MODELS[name](num_classes)
-    return _widen_input(model, input_channels) if input_channels != 1 else model
-
-
-def _widen_input(model: nn.Module, input_channels: int) -> nn.Module:
-    """The same model with its first convolution reading `input_channels` planes (every registered model is a
-    Sequential that starts with one)."""
-    from torch import nn
-
-    first = model[0]
-    if not isinstance(model, nn.Sequential) or not isinstance(first, nn.Conv2d):
-        raise ValueError("only a model that starts with a convolution can take more input channels")
-    wider = nn.Conv2d(
-        input_channels, first.out_channels, first.kernel_size, first.stride, first.padding, bias=first.bias is not None
-    )
-    nn.init.kaiming_normal_(wider.weight, mode="fan_out", nonlinearity="relu")
-    model[0] = wider
-    return model
+    return MODELS[name](num_classes)
 
 
 def count_parameters(model: nn.Module) -> int:

@@ -25,15 +25,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from training.learn import trainset
-from training.learn.distill import DistillConfig, Teacher, distillation_loss
-from training.learn.domain import (
-    DomainConfig,
-    adversary_loss,
-    build_adversary,
-    mixed_classes,
-    reversal_strength,
-    with_adversary,
-)
 from training.learn.image_warp import WarpConfig
 
 if TYPE_CHECKING:
@@ -73,14 +64,6 @@ class TrainConfig:
     log_every: int = 50  # steps between TensorBoard loss points
     hardest: int = 36  # hardest validation samples shown in hardest_samples.png
     resume: bool = False  # continue runs/<name>/last.pt (same name and config) instead of starting afresh
-    # Knowledge distillation (training/learn/distill.py): finished run folders on the same training set, comma-separated
-    # (several: an ensemble), whose soft answers teach this run; empty: labels only.
-    teacher: str = ""
-    distill_weight: float = 0.7  # share of the loss on the teacher's soft targets (distill.DistillConfig.weight)
-    distill_temperature: float = 2.0  # softening of both answers (distill.DistillConfig.temperature)
-    # Domain-adversarial training (training/learn/domain.py): peak strength of the reversed gradient of an adversary
-    # that tells real drawings from synthetic ones; 0: off.
-    domain_weight: float = 0.0
 
 
 def _parse_args(argv: list[str] | None) -> TrainConfig:
@@ -191,7 +174,7 @@ def predict_logits(
     autocast: torch.dtype | None = None,
     channels_last: bool = False,
 ) -> np.ndarray:
-    """Logits float32 [N, C] for uint8 counts [N, (planes,) 32, 32], in eval mode without gradients."""
+    """Logits float32 [N, C] for uint8 counts [N, 32, 32], in eval mode without gradients."""
     import torch
 
     model.eval()
@@ -210,9 +193,8 @@ def predict_logits(
 
 
 def as_input(counts: torch.Tensor) -> torch.Tensor:
-    """uint8 counts [N, 32, 32] (ink) or [N, planes, 32, 32] -> the model's float input [N, planes, 32, 32]."""
-    x = counts.float().div_(16)
-    return x.unsqueeze(1) if x.ndim == 3 else x
+    """uint8 ink counts [N, 32, 32] -> the model's float input [N, 1, 32, 32] (counts / 16, as the server)."""
+    return counts.float().div_(16).unsqueeze(1)
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -264,8 +246,7 @@ def _start_fresh_synthesis(
     path = Path(config.data) / FILE_NAME
     if not config.fresh_synthetic or not len(rows) or not path.is_file():
         return None, rows, 0
-    planes = tuple(data.meta.get("motion_planes", ()))
-    return FreshSynthesis(load_templates(path), data.labels[rows], config.seed, HandVariation(), planes), rows, 0
+    return FreshSynthesis(load_templates(path), data.labels[rows], config.seed, HandVariation()), rows, 0
 
 
 def _save_checkpoint(path: Path, state: dict[str, Any]) -> None:
@@ -331,27 +312,10 @@ def train(config: TrainConfig) -> Path:
     images = torch.from_numpy(np.ascontiguousarray(data.images))
     labels = torch.from_numpy(data.labels)
 
-    model = models.build(config.model, len(classes), data.input_channels).to(device)
+    model = models.build(config.model, len(classes)).to(device)
     if config.channels_last:
         model = model.to(memory_format=torch.channels_last)
-    domain = DomainConfig(weight=config.domain_weight)
-    adversary = None
-    if domain.enabled:
-        adversary = build_adversary(model[-1].in_features, len(classes), domain).to(device)
-        mixed = torch.from_numpy(
-            mixed_classes(data.labels[train_indices], data.synthetic[train_indices], len(classes))
-        ).to(device)
-        synthetic_flags = torch.from_numpy(data.synthetic)
-    trained_parameters = list(model.parameters()) + (list(adversary.parameters()) if adversary is not None else [])
-    optimizer = torch.optim.AdamW(trained_parameters, lr=config.lr, weight_decay=config.weight_decay)
-    teacher = None
-    if config.teacher:
-        distill = DistillConfig(
-            runs=tuple(run.strip() for run in config.teacher.split(",") if run.strip()),
-            weight=config.distill_weight,
-            temperature=config.distill_temperature,
-        )
-        teacher = Teacher(distill, classes, device, config.channels_last)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     history: list[dict[str, Any]] = []
     start_epoch, step, elapsed_before, best_key, stale = 0, 0, 0.0, (-1.0, -1.0), 0
     if config.resume and last_path.is_file():
@@ -359,15 +323,13 @@ def train(config: TrainConfig) -> Path:
         if state["classes"] != classes:
             raise ValueError(f"{last_path} was trained on other classes than {config.data} holds")
         model.load_state_dict(state["model"])
-        if adversary is not None:
-            adversary.load_state_dict(state["adversary"])
         optimizer.load_state_dict(state["optimizer"])
         history, start_epoch, step = state["history"], state["epoch"] + 1, state["step"]
         elapsed_before, best_key, stale = state["elapsed_s"], tuple(state["best_key"]), state["stale"]
         if process.is_main:
             print(f"resuming {run_dir} after epoch {state['epoch']} (step {step})", flush=True)
 
-    trained: torch.nn.Module = model if adversary is None else with_adversary(model, adversary)
+    trained: torch.nn.Module = model
     if config.compile:
         trained = torch.compile(trained)
     if process.world_size > 1:
@@ -382,9 +344,7 @@ def train(config: TrainConfig) -> Path:
         print(
             f"run {run_dir}: {config.model} ({models.count_parameters(model):,} parameters), {len(classes)} classes, "
             f"{len(train_indices):,} training samples, {steps_per_epoch} steps x {config.batch_size} per epoch, "
-            f"device {device}, precision {autocast or 'fp32'}, {process.world_size} process(es)"
-            + (f", distilled from {', '.join(d['run'] for d in teacher.sources)}" if teacher else "")
-            + (f", domain-adversarial (weight {domain.weight}, {int(mixed.sum())} mixed classes)" if adversary else ""),
+            f"device {device}, precision {autocast or 'fp32'}, {process.world_size} process(es)",
             flush=True,
         )
 
@@ -409,7 +369,7 @@ def train(config: TrainConfig) -> Path:
         order_t = torch.from_numpy(order)
         generator = torch.Generator().manual_seed(config.seed * 1_000_003 + epoch * 101 + process.rank)
         trained.train()
-        loss_sum, loss_count, domain_loss_sum = 0.0, 0, 0.0
+        loss_sum, loss_count = 0.0, 0
         epoch_start = time.perf_counter()
         bar = tqdm(
             range(steps_per_epoch),
@@ -440,21 +400,7 @@ def train(config: TrainConfig) -> Path:
             if config.channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
             with torch.autocast(device.type, dtype=autocast or torch.float32, enabled=autocast is not None):
-                if adversary is None:
-                    logits = trained(x)
-                else:
-                    # A tensor, not a float: torch.compile would specialise on each new float and recompile every step.
-                    strength = torch.tensor(reversal_strength(progress, domain), device=device)
-                    logits, domain_logits = trained(x, y, strength)
-                if teacher is None:
-                    loss = F.cross_entropy(logits, y, label_smoothing=config.label_smoothing)
-                else:
-                    loss = distillation_loss(logits, y, teacher.soft_targets(x), teacher.config, config.label_smoothing)
-                if adversary is not None:
-                    synthetic = synthetic_flags[chosen].to(device, non_blocking=True)
-                    domain_loss = adversary_loss(domain_logits, synthetic, mixed[y])
-                    domain_loss_sum += float(domain_loss.detach())
-                    loss = loss + domain_loss
+                loss = F.cross_entropy(trained(x), y, label_smoothing=config.label_smoothing)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -489,8 +435,6 @@ def train(config: TrainConfig) -> Path:
             "elapsed_s": time.perf_counter() - clock_start,
             "fresh_synthetic": drawn_afresh,
         }
-        if adversary is not None:  # falls as the adversary tells real from synthetic apart; rises as the trunk hides it
-            row["domain_loss"] = domain_loss_sum / max(1, loss_count)
         history.append(row)
         key = (validation["top5"] or 0.0, validation["top1"] or 0.0)
         improved = key > best_key
@@ -500,9 +444,7 @@ def train(config: TrainConfig) -> Path:
             stale += 1
         if process.is_main:
             assert writer is not None
-            for name in ("val_loss", "val_top1", "val_top5", "train_loss", "images_per_s", "domain_loss"):
-                if name not in row:
-                    continue
+            for name in ("val_loss", "val_top1", "val_top5", "train_loss", "images_per_s"):
                 if row[name] is not None:
                     writer.add_scalar(f"epoch/{name}", row[name], epoch + 1)
             for name, parameter in model.named_parameters():
@@ -517,12 +459,10 @@ def train(config: TrainConfig) -> Path:
             state = {
                 "format": 1,
                 "model_name": config.model,
-                "input_channels": data.input_channels,
                 "classes": classes,
                 "config": dataclasses.asdict(config),
                 "model": model.state_dict(),
                 "optimizer": optimizer.state_dict(),
-                **({"adversary": adversary.state_dict()} if adversary is not None else {}),
                 "history": history,
                 "epoch": epoch,
                 "step": step,
@@ -539,7 +479,6 @@ def train(config: TrainConfig) -> Path:
                         for k in (
                             "format",
                             "model_name",
-                            "input_channels",
                             "classes",
                             "config",
                             "model",
@@ -592,7 +531,7 @@ def _finish(
     from training.learn import metrics, models, plots
 
     best = torch.load(run_dir / "best.pt", map_location=device, weights_only=True)
-    model = models.build(best["model_name"], len(best["classes"]), best.get("input_channels", 1)).to(device)
+    model = models.build(best["model_name"], len(best["classes"])).to(device)
     model.load_state_dict(best["model"])
     if config.channels_last:
         model = model.to(memory_format=torch.channels_last)
@@ -624,10 +563,10 @@ def _finish(
         predicted = val_probabilities.argmax(axis=1)
         pairs = metrics.confused_pairs(predicted, val_labels, limit=20)
         plots.confused_pairs(
-            pairs, data.ink[val_indices], val_labels, predicted, data.classes, run_dir / "confused_pairs.png"
+            pairs, data.images[val_indices], val_labels, predicted, data.classes, run_dir / "confused_pairs.png"
         )
         plots.hardest_samples(
-            data.ink[val_indices],
+            data.images[val_indices],
             val_labels,
             val_probabilities,
             data.classes,

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from training.data import motion
+from backend.render import SIZE
 
 TRAIN, VALIDATION, TEST = 0, 1, 2
 SPLIT_NAMES = {TRAIN: "train", VALIDATION: "validation", TEST: "test"}
@@ -31,16 +31,6 @@ class TrainSet:
     group: npt.NDArray[np.int32]  # [N] writer / expression group
     synthetic: npt.NDArray[np.bool_]  # [N]
     meta: dict[str, Any]
-
-    @property
-    def input_channels(self) -> int:
-        """Planes per sample: 1 (ink) or, for a set built with motion planes, ink first and then those."""
-        return 1 if self.images.ndim == 3 else int(self.images.shape[1])
-
-    @property
-    def ink(self) -> npt.NDArray[np.uint8]:
-        """The ink plane of every sample, [N, 32, 32], whatever else the set holds."""
-        return self.images if self.images.ndim == 3 else self.images[:, 0]
 
     @property
     def classes(self) -> list[str]:
@@ -105,8 +95,7 @@ def load(folder: str | Path) -> TrainSet:
             raise FileNotFoundError(f"{path} missing")
         arrays[name] = np.load(path)
     n = len(arrays["labels"])
-    # A set built with motion planes holds them beside the ink (training.data.motion), ink first.
-    shape = (n, *motion.image_shape(meta.get("motion_planes", ())))
+    shape = (n, SIZE, SIZE)
     if arrays["images"].shape != shape or arrays["images"].dtype != np.uint8:
         expected = ", ".join(map(str, shape))
         raise ValueError(

@@ -70,7 +70,7 @@ class TransferConfig:
     rescore: str = ""
     seed: int = 0
     # Training settings changed for the transfer (and control) run, as "field=value" of TrainConfig: measures a
-    # training change against the same figure (e.g. "domain_weight=0.3"; `--train domain_weight=0.3` on the CLI).
+    # training change against the same figure (e.g. "balance_power=0.45"; `--train balance_power=0.45` on the CLI).
     train: tuple[str, ...] = ()
     progress: bool = True
 
@@ -240,7 +240,7 @@ def run(config: TransferConfig) -> dict[str, Any]:
         )  # fmt: skip
         result["control"] = report(checkpoint_scores(control_dir, images))
     if config.reference and (Path(config.reference) / "model.json").is_file():
-        reference = reference_scores(Path(config.reference), data.ink[test], data.classes, catalogue_path)
+        reference = reference_scores(Path(config.reference), data.images[test], data.classes, catalogue_path)
         result["reference"] = {"model": _model_version(Path(config.reference)), **report(reference)}
     result["seconds"] = round(time.perf_counter() - started, 1)
     (run_dir / "transfer.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
@@ -294,7 +294,7 @@ def _parse_args(argv: list[str] | None) -> TransferConfig:
     parser.add_argument("--rescore", default=defaults.rescore, help="score this finished run folder, train nothing")
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--train", action="append", default=[], metavar="FIELD=VALUE",
-                        help="a TrainConfig setting for the run(s), repeatable (e.g. domain_weight=0.3)")  # fmt: skip
+                        help="a TrainConfig setting for the run(s), repeatable (e.g. balance_power=0.45)")  # fmt: skip
     arguments = vars(parser.parse_args(argv))
     arguments["train"] = tuple(arguments["train"])
     return TransferConfig(**arguments)

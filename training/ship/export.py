@@ -73,7 +73,7 @@ def load_checkpoint(run_dir: Path) -> tuple[Any, dict[str, Any]]:
     if not path.is_file():
         raise ExportError(f"{path} not found: the run has no checkpoint")
     state = torch.load(path, map_location="cpu", weights_only=True)
-    model = models.build(state["model_name"], len(state["classes"]), state.get("input_channels", 1))
+    model = models.build(state["model_name"], len(state["classes"]))
     model.load_state_dict(state["model"])
     model.eval()
     return model, state
@@ -269,11 +269,6 @@ def export(config: ExportConfig) -> dict[str, Any]:
 
     run_dir = Path(config.run) if config.run else newest_run()
     model, state = load_checkpoint(run_dir)
-    if state.get("input_channels", 1) != 1:
-        raise ExportError(
-            f"{run_dir} reads {state['input_channels']} input planes (motion channels, training/data/motion.py): the "
-            "server and the extension render ink only, so it cannot be served"
-        )
     labels: list[str] = list(state["classes"])
     data_folder = Path(config.data or state["config"]["data"])
     snapshot = run_dir / "data.json"

@@ -18,7 +18,7 @@ from training.data.synth.centerline import (
 )
 from training.data.synth.glyph_images import character_ink, polyline_ink, svg_ink, svg_with_pixel_size
 from training.data.synth.hand_forms import RADICAL_BAR_LENGTHS, hand_variants, radical_with_bar
-from training.data.synth.hand_variation import bend, cut_corners, normalised, resample
+from training.data.synth.hand_variation import bend, normalised, resample
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -221,25 +221,6 @@ def test_bend_leaves_closed_strokes_alone() -> None:
     angles = np.linspace(0, 2 * np.pi * 0.95, 40)
     ring = np.stack([np.cos(angles), np.sin(angles)], axis=1)
     assert np.array_equal(bend(ring, 0.3), ring)
-
-
-def test_cut_corners_rounds_a_corner_and_keeps_the_ends() -> None:
-    corner = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 10.0]])
-    assert np.array_equal(cut_corners(corner, 0), corner)
-    once, twice = cut_corners(corner, 1), cut_corners(corner, 2)
-    np.testing.assert_allclose(once, [[0, 0], [7.5, 0], [10, 2.5], [10, 10]])
-    np.testing.assert_allclose(twice[[0, -1]], corner[[0, -1]])
-
-    # Each pass softens the sharpest turn (90 degrees, then 45, then about 31) and stays inside the corner.
-    def sharpest_turn(stroke: np.ndarray) -> float:
-        headings = np.degrees(np.arctan2(*np.diff(stroke, axis=0).T[::-1]))
-        return float(np.abs(np.diff(headings)).max())
-
-    turns = [sharpest_turn(c) for c in (corner, once, twice)]
-    assert turns[0] == pytest.approx(90) and turns[1] == pytest.approx(45) and turns[2] < 40
-    assert (twice[:, 0] <= 10).all() and (twice[:, 1] >= 0).all()
-    assert np.hypot(*(twice - corner[1]).T).min() > 1.5  # the sharp vertex itself is gone
-    assert np.array_equal(cut_corners(corner[:2], 3), corner[:2])  # a straight segment has no corner
 
 
 def radical() -> list[np.ndarray]:

@@ -81,15 +81,15 @@ def test_transfer_summary_keeps_headline_figures_only(tmp_path: Path) -> None:
 
 
 def test_train_overrides_take_each_fields_own_type() -> None:
-    parsed = train_overrides(("domain_weight=0.3", "balance_power=0.45", "batch_size=128", "augment=false"))
-    assert parsed == {"domain_weight": 0.3, "balance_power": 0.45, "batch_size": 128, "augment": False}
+    parsed = train_overrides(("lr=0.002", "balance_power=0.45", "batch_size=128", "augment=false"))
+    assert parsed == {"lr": 0.002, "balance_power": 0.45, "batch_size": 128, "augment": False}
     assert train_overrides(()) == {}
 
 
 @pytest.mark.parametrize(
     ("setting", "message"),
     [
-        ("domain_weight", "FIELD=VALUE"),
+        ("balance_power", "FIELD=VALUE"),
         ("no_such_field=1", "FIELD=VALUE"),
         ("epochs=3", "FIELD=VALUE"),  # the transfer measure fixes its own amount of work: --epochs
         ("batch_size=many", "not a int"),

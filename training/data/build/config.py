@@ -68,9 +68,6 @@ class DataConfig:
     # Fonts drawn per class: each is another letterform of the same symbol to start from (handwriting varies
     # more than one typeface does); six cost about 0.3 s of tracing per class.
     fonts_per_class: int = 6
-    # Motion planes rendered beside the ink ("orientation", "ends": `training.data.motion`); images become
-    # [N, planes, 32, 32]. An experiment measured by the transfer figure; the served model reads ink only.
-    motion_planes: tuple[str, ...] = ()
     # Rebuild even when the content hash says nothing changed.
     force: bool = False
     progress: bool = True

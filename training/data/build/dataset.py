@@ -13,14 +13,12 @@ import json
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 
-from backend.render import parameters
-from training.data import motion
+from backend.render import SIZE, parameters, render_point_arrays
 from training.data.build.config import DataConfig
 from training.data.build.content_hash import content_hash
 from training.data.build.sources import SOURCE_ORDER, TEMPLATE_ONLY_SOURCES, SourceStream, configured_sources
@@ -89,19 +87,17 @@ def build(config: DataConfig) -> dict[str, Any]:
         config.template_size,
         config.fonts_per_class,
         augment_config,
-        motion.checked(config.motion_planes),
     )
     jobs = [
         (index, dataclasses.replace(pictures_base[glyph], hershey=tuple(hershey.templates.get(glyph, ()))), synthesis)
         for index, glyph in enumerate(classes)
     ]
     real = RealSamples(unmapped=hershey.unmapped)
-    render = motion.renderer(config.motion_planes)
     synthetic_results = _run_synthesis(
-        jobs, config, lambda: _read_real(streams, label_map, classes, rule, real, staging, render)
+        jobs, config, lambda: _read_real(streams, label_map, classes, rule, real, staging)
     )
 
-    arrays = _assemble(real, synthetic_results, motion.image_shape(config.motion_planes))
+    arrays = _assemble(real, synthetic_results)
     for name in ARRAY_NAMES:
         np.save(staging / f"{name}.npy", arrays[name])
     templates_by_class: list[list] = [[] for _ in classes]
@@ -122,7 +118,6 @@ def build(config: DataConfig) -> dict[str, Any]:
         "summary": summary,
         "content_hash": digest,
         "render": parameters(),
-        "motion_planes": list(motion.checked(config.motion_planes)),
         "splits": rule.describe(),
         "synthetic_per_class": config.synthetic_per_class,
         "reports": {name: report.as_dict() for name, report in reports.items()},
@@ -218,7 +213,6 @@ def _read_real(
     rule: SplitRule,
     real: RealSamples,
     staging: Path,
-    render: Callable[[Sequence[np.ndarray]], np.ndarray],
 ) -> None:
     class_index = {glyph: index for index, glyph in enumerate(classes)}
     heldout: dict[str, IO[str]] = {}
@@ -234,7 +228,7 @@ def _read_real(
                     real.unmapped.setdefault(stream.name, {})[record.label] = resolution.how
                     continue
                 split = rule.split_of(stream.name, record.group)
-                real.images.append(render(record.strokes))
+                real.images.append(render_point_arrays(record.strokes))
                 real.labels.append(class_index[resolution.glyph])
                 real.splits.append(split)
                 real.sources.append(source_index)
@@ -252,13 +246,13 @@ def _open_heldout(path: Path) -> IO[str]:
     return gzip.open(path, "wt", encoding="utf-8", compresslevel=6)  # type: ignore[return-value]
 
 
-def _assemble(real: RealSamples, results: list[SynthesisResult], image_shape: tuple[int, ...]) -> dict[str, np.ndarray]:
+def _assemble(real: RealSamples, results: list[SynthesisResult]) -> dict[str, np.ndarray]:
     synthetic_images = [r.images for r in results if len(r.images)]
     synthetic_labels = [np.full(len(r.images), r.class_index, dtype=np.int32) for r in results if len(r.images)]
     n_real = len(real.labels)
     first_synthetic_group = len(real.group_ids)
     images = np.concatenate(
-        [np.stack(real.images) if real.images else np.zeros((0, *image_shape), np.uint8), *synthetic_images]
+        [np.stack(real.images) if real.images else np.zeros((0, SIZE, SIZE), np.uint8), *synthetic_images]
     ).astype(np.uint8)
     labels = np.concatenate([np.array(real.labels, dtype=np.int32), *synthetic_labels]).astype(np.int32)
     n_synthetic = len(labels) - n_real

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from backend.render import SIZE
-from training.data import motion
+from backend.render import SIZE, render_point_arrays
 from training.data.synth import GlyphPictures, HandVariation, templates_for, vary_hand
 from training.data.synth.template_store import Strokes
 
@@ -26,13 +25,12 @@ class SynthesisSettings:
     template_size: int
     fonts_per_class: int = 6
     augment: HandVariation = HandVariation()
-    motion_planes: tuple[str, ...] = ()  # DataConfig.motion_planes
 
 
 @dataclass(frozen=True)
 class SynthesisResult:
     class_index: int
-    images: npt.NDArray[np.uint8]  # [count, (channels,) 32, 32], empty when the class has no template
+    images: npt.NDArray[np.uint8]  # [count, 32, 32], empty when the class has no template
     origins: tuple[str, ...]  # the templates used
     templates: tuple[Strokes, ...] = ()  # their traced strokes, saved for fresh samples during training
 
@@ -42,9 +40,11 @@ def synthesise_class(class_index: int, pictures: GlyphPictures, settings: Synthe
     if not templates:
         return SynthesisResult(class_index, np.zeros((0, SIZE, SIZE), dtype=np.uint8), ())
     rng = np.random.default_rng([settings.seed, zlib.crc32(pictures.glyph.encode())])
-    render = motion.renderer(settings.motion_planes)
     images = np.stack(
-        [render(vary_hand(templates[i % len(templates)].strokes, rng, settings.augment)) for i in range(settings.count)]
+        [
+            render_point_arrays(vary_hand(templates[i % len(templates)].strokes, rng, settings.augment))
+            for i in range(settings.count)
+        ]
     )
     return SynthesisResult(class_index, images, tuple(t.origin for t in templates), tuple(t.strokes for t in templates))
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from training.data import motion
+from backend.render import SIZE, render_point_arrays
 from training.data.synth.hand_variation import HandVariation, vary_hand
 from training.data.synth.template_store import Strokes
 
@@ -37,15 +37,12 @@ def draw_epoch(
     seed: int,
     epoch: int,
     config: HandVariation | None = None,
-    motion_planes: tuple[str, ...] = (),
 ) -> npt.NDArray[np.uint8]:
     """One new image for every synthetic row (`labels[i]` is its class): the class's templates in turn, each
-    augmented afresh. The same (seed, epoch) gives the same images; a class without templates gets blank ones.
-    With `motion_planes`, each image is the ink and those planes of `training.data.motion`."""
+    augmented afresh. The same (seed, epoch) gives the same images; a class without templates gets blank ones."""
     config = config or HandVariation()
     rng = np.random.default_rng([seed, 0x5EED, epoch])
-    render = motion.renderer(motion_planes)
-    images = np.zeros((len(labels), *motion.image_shape(motion_planes)), dtype=np.uint8)
+    images = np.zeros((len(labels), SIZE, SIZE), dtype=np.uint8)
     seen: dict[int, int] = {}
     for row, label in enumerate(labels.tolist()):
         own = templates[label]
@@ -53,7 +50,7 @@ def draw_epoch(
             continue
         occurrence = seen.get(label, 0)
         seen[label] = occurrence + 1
-        images[row] = render(vary_hand(own[occurrence % len(own)], rng, config))
+        images[row] = render_point_arrays(vary_hand(own[occurrence % len(own)], rng, config))
     return images
 
 
@@ -62,9 +59,8 @@ def _install(
     labels: np.ndarray,
     seed: int,
     config: HandVariation,
-    motion_planes: tuple[str, ...],
 ) -> None:
-    _installed.update(templates=templates, labels=labels, seed=seed, config=config, motion_planes=motion_planes)
+    _installed.update(templates=templates, labels=labels, seed=seed, config=config)
 
 
 def _draw_installed(epoch: int) -> npt.NDArray[np.uint8]:
@@ -80,11 +76,10 @@ class FreshSynthesis:
         labels: npt.NDArray[np.int64],
         seed: int,
         config: HandVariation | None = None,
-        motion_planes: tuple[str, ...] = (),
     ) -> None:
         # spawn, not fork: the trainer process has torch's and tqdm's threads, which a fork would copy mid-flight.
         context = multiprocessing.get_context("spawn")
-        arguments = (templates, labels, seed, config or HandVariation(), motion_planes)
+        arguments = (templates, labels, seed, config or HandVariation())
         self._pool = context.Pool(1, initializer=_install, initargs=arguments)
         self._pending: tuple[int, Any] | None = None
         self.waited_s = 0.0  # time the trainer spent waiting for the worker

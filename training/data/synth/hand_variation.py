@@ -44,9 +44,6 @@ class HandVariation:
     tremor: float = 0.006
     # Ends overshoot or stop short of where they should meet.
     end_extension: float = 0.035
-    # Corner-cutting passes (Chaikin) over each template stroke before anything else: traced templates are
-    # polylines with long straight runs and sharp vertices (Ramer-Douglas-Peucker), hands draw round curves.
-    smooth_passes: int = 0
     # Distance between resampled points: small is smooth like a tablet, large is angular like a mouse.
     point_spacing: tuple[float, float] = (0.015, 0.07)
     # Structural edits, per drawing.
@@ -63,7 +60,6 @@ def vary_hand(template: Strokes, rng: np.random.Generator, config: HandVariation
     strokes = normalised(template)
     if all(len(s) == 1 for s in strokes) and len(strokes) == 1:
         strokes = [scribble(rng)]  # a lone dot: hands draw a small blob, which the renderer scales up
-    strokes = [cut_corners(s, config.smooth_passes) for s in strokes]
     strokes = [resample(s, rng.uniform(*config.point_spacing)) for s in strokes]
     strokes = [bend(s, math.exp(rng.normal(0, config.bend_log_sigma))) for s in strokes]
     strokes = structural_edits(strokes, rng, config)
@@ -98,19 +94,6 @@ def scribble(rng: np.random.Generator) -> npt.NDArray[np.float64]:
 
 def stroke_length(stroke: npt.NDArray[np.float64]) -> float:
     return float(np.hypot(*np.diff(stroke, axis=0).T).sum()) if len(stroke) > 1 else 0.0
-
-
-def cut_corners(stroke: npt.NDArray[np.float64], passes: int) -> npt.NDArray[np.float64]:
-    """Chaikin's corner cutting, `passes` times: each inner vertex is replaced by points a quarter of the way
-    along its two edges, so a polyline becomes a smooth curve through the same region; the ends stay put."""
-    for _ in range(passes):
-        if len(stroke) < 3:
-            break
-        quarter = 0.75 * stroke[:-1] + 0.25 * stroke[1:]
-        three_quarters = 0.25 * stroke[:-1] + 0.75 * stroke[1:]
-        inner = np.stack([quarter, three_quarters], axis=1).reshape(-1, 2)[1:-1]
-        stroke = np.concatenate([stroke[:1], inner, stroke[-1:]])
-    return stroke
 
 
 def resample(stroke: npt.NDArray[np.float64], spacing: float) -> npt.NDArray[np.float64]:
