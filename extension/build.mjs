@@ -48,11 +48,42 @@ export async function buildUnpacked({ outDir, modelsDir = resolve(HERE, '..', 'm
   mkdirSync(join(outDir, 'ort'));
   for (const file of ORT_FILES) cpSync(join(ortDist, file), join(outDir, 'ort', file));
   mkdirSync(join(outDir, 'model'));
-  for (const file of MODEL_FILES) cpSync(join(modelsDir, file), join(outDir, 'model', file));
-  if (existsSync(join(modelsDir, 'previews'))) {
-    cpSync(join(modelsDir, 'previews'), join(outDir, 'model/previews'), { recursive: true });
+  for (const file of ['model.onnx', 'model.json']) cpSync(join(modelsDir, file), join(outDir, 'model', file));
+  const card = JSON.parse(readFileSync(join(modelsDir, 'model.json'), 'utf8'));
+  const offline = offlineCatalogue(JSON.parse(readFileSync(join(modelsDir, 'symbols.json'), 'utf8')), card.labels);
+  writeFileSync(join(outDir, 'model', 'symbols.json'), JSON.stringify(offline));
+  mkdirSync(join(outDir, 'model/previews'));
+  for (const { preview } of offline.symbols) {
+    if (preview && existsSync(join(modelsDir, preview))) cpSync(join(modelsDir, preview), join(outDir, 'model', preview));
   }
   return outDir;
+}
+
+/**
+ * The catalogue as the offline recognizer reads it at start-up (issue 22 item 6: the bytes before the first answer
+ * stay flat while models/symbols.json grows with every package's symbols and their search names): the members of
+ * the model's labels' glyph groups, each command once per mode (all that `also` can list, in catalogue order),
+ * with the fields `summary` and `also` read; unicode and preview only for the labels, the answers. The server
+ * keeps the full catalogue for search.
+ */
+export function offlineCatalogue(catalogue, labels) {
+  const byId = new Map(catalogue.symbols.map((symbol) => [symbol.id, symbol]));
+  const answers = new Set(labels);
+  const glyphs = new Set(labels.map((label) => byId.get(label)?.glyph ?? label));
+  const seen = new Set();
+  const symbols = [];
+  for (const symbol of catalogue.symbols) {
+    const glyph = symbol.glyph ?? symbol.id;
+    if (!glyphs.has(glyph)) continue;
+    const key = JSON.stringify([glyph, symbol.command, symbol.math, symbol.text]);
+    if (seen.has(key) && !answers.has(symbol.id)) continue; // a later copy `also` never lists
+    seen.add(key);
+    const { id, command, package: pkg, math, text } = symbol;
+    const entry = { id, command, package: pkg, math, text, glyph };
+    if (answers.has(id)) Object.assign(entry, { unicode: symbol.unicode, preview: symbol.preview });
+    symbols.push(entry);
+  }
+  return { catalogue_version: catalogue.catalogue_version, symbols };
 }
 
 export function directorySize(dir) {

@@ -27,6 +27,20 @@ declare -A needed=(
   [bbold.sty]=texlive-fonts-extra
   [skull.sty]=texlive-fonts-extra
   [mathdots.sty]=texlive-plain-generic
+  # The symbol packages of issue 22 (training/catalogue/sty_commands.py reads their declarations).
+  [MnSymbol.sty]=texlive-fonts-extra
+  [stix.sty]=texlive-fonts-extra
+  [stix2.sty]=texlive-fonts-extra
+  [fdsymbol.sty]=texlive-fonts-extra
+  [mathabx.sty]=texlive-fonts-extra
+  [logix.sty]=texlive-fonts-extra
+  [txfonts.sty]=texlive-fonts-recommended
+  [mathtools.sty]=texlive-latex-recommended
+  [halloweenmath.sty]=texlive-latex-extra
+  [pict2e.sty]=texlive-pictures
+  # logix is OpenType-only: LuaLaTeX probes and typesets it.
+  [lualatex]=texlive-latex-base
+  [lualatex-math.sty]=texlive-luatex
   [latinmodern-math.otf]=fonts-lmodern
   [STIXGeneral-Regular.otf]=fonts-stix
   [DejaVuSans.ttf]=fonts-dejavu-core
@@ -34,7 +48,7 @@ declare -A needed=(
 missing=()
 for file in "${!needed[@]}"; do
   case "$file" in
-    latex|dvisvgm) command -v "$file" >/dev/null 2>&1 && continue ;;
+    latex|lualatex|dvisvgm) command -v "$file" >/dev/null 2>&1 && continue ;;
     *.otf|*.ttf) compgen -G "/usr/share/fonts/*/*/$file" >/dev/null && continue
                  compgen -G "/usr/share/texmf/fonts/opentype/public/*/$file" >/dev/null && continue ;;
     *) command -v kpsewhich >/dev/null 2>&1 && [ -n "$(kpsewhich "$file")" ] && continue ;;

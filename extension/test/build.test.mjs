@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildAll } from '../build.mjs';
+import { buildAll, offlineCatalogue } from '../build.mjs';
+import { Catalogue, summary } from '../src/background/catalogue.js';
 import { MODELS_DIR } from './support/backend.mjs';
 
 const run = promisify(execFile);
@@ -47,10 +48,26 @@ test('build_makes_both_zips_with_model_ort_and_scripts', { skip }, async () => {
     ]) {
       assert.ok(entries.includes(file), `${zip} holds ${file}`);
     }
+    // Offline answers are the model's labels: their previews ship (search and other packages' copies stay online).
     const symbols = JSON.parse(readFileSync(join(MODELS_DIR, 'symbols.json'), 'utf8')).symbols;
-    const previews = symbols.map((s) => s.preview).filter((p) => p && existsSync(join(MODELS_DIR, p)));
+    const labels = new Set(JSON.parse(readFileSync(join(MODELS_DIR, 'model.json'), 'utf8')).labels);
+    const previews = symbols.filter((s) => labels.has(s.id)).map((s) => s.preview).filter((p) => p && existsSync(join(MODELS_DIR, p)));
+    assert.equal(previews.length, labels.size);
     for (const preview of previews) assert.ok(entries.includes(`model/${preview}`), `${zip} holds ${preview}`);
   }
+});
+
+test('offline_catalogue_answers_as_the_full_catalogue_does', { skip }, () => {
+  // Every label's summary (alternatives included) from the shipped subset equals the one from models/symbols.json.
+  const full = JSON.parse(readFileSync(join(MODELS_DIR, 'symbols.json'), 'utf8'));
+  const { labels } = JSON.parse(readFileSync(join(MODELS_DIR, 'model.json'), 'utf8'));
+  const shipped = JSON.parse(readFileSync(join(results[0].unpacked, 'model/symbols.json'), 'utf8'));
+  assert.deepEqual(shipped, offlineCatalogue(full, labels));
+  const [whole, subset] = [new Catalogue(full), new Catalogue(shipped)];
+  for (const label of labels) {
+    assert.deepEqual(summary(subset.byId.get(label), subset), summary(whole.byId.get(label), whole), label);
+  }
+  assert.ok(shipped.symbols.length < full.symbols.length);
 });
 
 test('build_manifest_serves_chrome_and_firefox', { skip }, () => {

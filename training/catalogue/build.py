@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +26,9 @@ from training.catalogue.groups import (
     representative_rank,
     search_names,
 )
+from training.catalogue.package_symbols import LeftOutCommand, SizeProbe, package_symbols
 from training.catalogue.packages import EXTRA_PACKAGES, UNICODE_MATH, Probe, detexify_packages, extra_packages
+from training.catalogue.preview_lookalikes import PREVIEW_LOOKALIKES_PATH, Join, load_joins
 from training.catalogue.unicode_table import (
     OVERRIDES_PATH,
     TEX_TABLES,
@@ -70,6 +72,8 @@ class CatalogueConfig:
     aliases: Path = ALIASES_PATH
     # README whose generated section lists fallbacks and left-out labels (None: do not touch any README).
     readme: Path | None = None
+    # Package symbols joined to the group whose shape their preview prints (written by a build with previews).
+    preview_lookalikes: Path = PREVIEW_LOOKALIKES_PATH
 
 
 @dataclass
@@ -82,6 +86,9 @@ class BuildReport:
     without_unicode: list[str] = field(default_factory=list)
     unicode_font_previews: list[str] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
+    # Commands of the symbol packages that are not catalogued, with the reason (package_symbols.py).
+    left_out_commands: list[LeftOutCommand] = field(default_factory=list)
+    preview_joins: list[Join] = field(default_factory=list)
     preview_bytes: int = 0
 
 
@@ -130,7 +137,9 @@ def _choose_typst_command(
     return (unicode_math[0], UNICODE_MATH) if unicode_math else None
 
 
-def build_entries(config: CatalogueConfig, probe: Probe | None) -> tuple[list[dict], BuildReport]:
+def build_entries(
+    config: CatalogueConfig, probe: Probe | None, sizes: SizeProbe | None = None
+) -> tuple[list[dict], BuildReport]:
     """All catalogue entries (without previews) and the report of what was added or left out."""
     report = BuildReport()
     detexify = load_detexify(config.data_root / "detexify-symbols.json")
@@ -167,13 +176,26 @@ def build_entries(config: CatalogueConfig, probe: Probe | None) -> tuple[list[di
         known_ids.add(symbol_id)
         entries.append(_entry(symbol_id, command, package, fontenc, True, False, table, "typst", character.char))
 
+    if sizes is not None:
+        found, report.left_out_commands = package_symbols(sizes)
+        # An alias (aliases.json) says more than the probe: it typesets its target's glyph; it stays an alias.
+        known_ids |= {alias.id for alias in load_aliases(config.aliases)}
+        for symbol in found:
+            symbol_id = make_key(symbol.package or "latex2e", "OT1", symbol.command)
+            if symbol_id in known_ids:
+                continue
+            known_ids.add(symbol_id)
+            entries.append(
+                _entry(symbol_id, symbol.command, symbol.package, "OT1", symbol.math, symbol.text, table, "package")
+            )
+
     typst_names = typst_characters(contributions)
     for entry in entries:
         entry["names"] = search_names(entry["command"], entry["unicode"], typst_names.get(entry["unicode"], ()))
     entries += with_previews(
         alias_entries(entries, load_aliases(config.aliases), lambda e: representative_rank(member_of(e)))
     )
-    glyphs = assign_glyphs(entries, overrides, usage_files(config.models_dir))
+    glyphs = assign_glyphs(entries, overrides, usage_files(config.models_dir), load_joins(config.preview_lookalikes))
 
     report.symbols = len(entries)
     for entry in entries:
@@ -208,13 +230,21 @@ def with_previews(entries: list[dict]) -> list[dict]:
     return [{**entry, "preview": preview_path(entry["id"])} for entry in entries]
 
 
-def assign_glyphs(entries: list[dict], overrides: dict, usage: Mapping[str, int] | None = None) -> dict[str, str]:
+def assign_glyphs(
+    entries: list[dict],
+    overrides: dict,
+    usage: Mapping[str, int] | None = None,
+    preview_joins: Sequence[Join] = (),
+) -> dict[str, str]:
     """Set every entry's `glyph`: one group per character and look (`glyph_groups`), then look-alike sets
-    merged and each alias put into its target's group, representatives chosen by rank and `usage` (files per
-    command, models/usage.json) (`merge_lookalikes`); returns id -> representative id."""
+    merged, each alias put into its target's group and each preview look-alike join (preview_lookalikes.py)
+    applied, representatives chosen by rank and `usage` (files per command, models/usage.json)
+    (`merge_lookalikes`); returns id -> representative id."""
     members = [member_of(entry) for entry in entries]
     glyphs = glyph_groups(members, distinct_looks(overrides))
     joined = [(entry["id"], entry["alias_of"]) for entry in entries if "alias_of" in entry]
+    ids = {entry["id"] for entry in entries}
+    joined += [(join.id, join.joins) for join in preview_joins if join.id in ids and join.joins in ids]
     glyphs = merge_lookalikes(members, glyphs, lookalikes(overrides), joined, usage)
     for entry in entries:
         entry["glyph"] = glyphs[entry["id"]]
@@ -248,8 +278,30 @@ def generated_section(report: BuildReport) -> str:
     lines += ["", f"Typst contribution labels left out: {len(report.left_out)}.", ""]
     lines += ["| Typst name | character | reason |", "|---|---|---|"]
     lines += [f"| `{item.label}` | {item.char or ''} | {item.reason} |" for item in report.left_out]
-    lines += ["", GENERATED_END]
+    lines += ["", *package_section(report), "", GENERATED_END]
     return "\n".join(lines)
+
+
+def package_section(report: BuildReport) -> list[str]:
+    """Markdown lines: the symbol packages' commands left out, by package and reason, and the preview joins."""
+    lines = [
+        f"Symbol-package commands left out (the probe, package_symbols.py): {len(report.left_out_commands)}.",
+        "",
+        "| package | reason | commands |",
+        "|---|---|---|",
+    ]
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for item in report.left_out_commands:
+        grouped.setdefault((item.package, item.reason), []).append(item.command)
+    for (package, reason), commands in grouped.items():
+        shown = " ".join(f"`{command}`" for command in commands)
+        lines.append(f"| {package} | {_cell(reason)} | {_cell(shown)} |")
+    lines += [
+        "",
+        f"Package symbols joined to the group whose shape their preview prints (preview_lookalikes.json): "
+        f"{len(report.preview_joins)}.",
+    ]
+    return lines
 
 
 def _replace_section(path: Path, begin: str, end: str, section: str) -> None:
@@ -314,18 +366,32 @@ def update_lookalike_readme(path: Path, entries: list[dict], overrides: dict, al
 def build_catalogue(config: CatalogueConfig) -> BuildReport:
     """Generate symbols.json (and previews when asked) into `config.models_dir`."""
     probe: Probe | None = None
+    sizes: SizeProbe | None = None
     if config.use_tex:
-        from training.catalogue.probe import working_commands
+        from training.catalogue.probe import ProbeConfig, typeset_sizes, working_commands
 
         probe = working_commands
-    entries, report = build_entries(config, probe)
+
+        def sizes(commands: Sequence[str], packages: Sequence[str], math: bool, latex: str) -> dict:
+            return typeset_sizes(list(commands), packages, math, ProbeConfig(latex=latex)) if commands else {}
+
+    entries, report = build_entries(config, probe, sizes)
     if config.previews:
+        from training.catalogue.preview_lookalikes import find_lookalikes, write_joins
         from training.catalogue.previews import render_previews
 
         kinds, report.preview_bytes = render_previews(entries, config.models_dir, use_tex=config.use_tex)
         for entry in entries:
             entry["preview_kind"] = kinds[entry["id"]]
         report.unicode_font_previews = [e["id"] for e in entries if e["preview_kind"] == "unicode-font"]
+        if config.use_tex:
+            # Groups first without the old joins, so every package-only group is measured afresh.
+            overrides = load_overrides(config.overrides)
+            assign_glyphs(entries, overrides, usage_files(config.models_dir))
+            report.preview_joins, apart = find_lookalikes(entries, config.models_dir)
+            write_joins(report.preview_joins, config.preview_lookalikes, apart)
+            glyphs = assign_glyphs(entries, overrides, usage_files(config.models_dir), report.preview_joins)
+            report.groups = len(set(glyphs.values()))
     write_catalogue(entries, config.models_dir / "symbols.json")
     if config.readme is not None:
         update_readme(config.readme, report)

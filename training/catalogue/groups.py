@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 PACKAGE_RANK = {None: 0, "amsmath": 1, "amssymb": 1, "unicode-math": 3}
 # Aliases (aliases.json) come last: a command's own Detexify entry or extra class represents its group.
-SOURCE_RANK = {"detexify": 0, "crohme": 1, "alphanumeric": 1, "typst": 2, "alias": 3}
+# Package symbols (package_symbols.py) rank with the Typst extras: after every class the training data has.
+SOURCE_RANK = {"detexify": 0, "crohme": 1, "alphanumeric": 1, "typst": 2, "package": 2, "alias": 3}
 
 
 @dataclass(frozen=True)
@@ -169,12 +170,27 @@ def merge_lookalikes(
     return {member.id: representative_of[root(glyph[member.id])] for member in members}
 
 
+# Words a writer types for a symbol that its Unicode name does not hold: (pattern over the lower-case Unicode
+# name, the words added). The letterlike Hebrew block calls aleph..daleth "ALEF SYMBOL"; "blackboard bold" is
+# what writers call double-struck letters; colon relations are typed as their ASCII spelling.
+NAME_WORDS: tuple[tuple[str, str], ...] = (
+    (r"(alef|bet|gimel|dalet) symbol", "hebrew letter"),
+    (r".*double-struck.*", "blackboard bold"),
+    (r"colon equals", ":="),
+    (r"equals colon", "=:"),
+    (r"proportion", "::"),
+    (r"double colon equal", "::="),
+)
+
+
 def search_names(command: str, char: str | None, typst_names: Sequence[str] = ()) -> list[str]:
-    """Words a writer may search for: the command without its backslash, the Unicode name, Typst names."""
+    """Words a writer may search for: the command without its backslash, the Unicode name, words writers use for
+    that name (`NAME_WORDS`), Typst names."""
     names = [command[1:] if command.startswith("\\") and len(command) > 1 else command]
     if char is not None:
         unicode_name = unicodedata.name(char, "")
         if unicode_name:
             names.append(unicode_name.lower())
+            names += [words for pattern, words in NAME_WORDS if re.fullmatch(pattern, unicode_name.lower())]
     names.extend(typst_names)
     return list(dict.fromkeys(name for name in names if name))

@@ -55,6 +55,17 @@ class PreviewConfig:
     fallback_fonts: tuple[Path, ...] = FALLBACK_FONTS
 
 
+def engine_command(package: str | None, config: PreviewConfig) -> list[str]:
+    """The LaTeX call for a package's document: `config.latex`, or LuaLaTeX writing DVI for a package that needs it
+    (logix is OpenType-only; dvisvgm reads LuaTeX's DVI with its OpenType glyphs)."""
+    from training.catalogue.sty_commands import SYMBOL_PACKAGES
+
+    engines = {p.name: p.latex for p in SYMBOL_PACKAGES if p.latex != "latex"}
+    if package in engines:
+        return [engines[package], "--output-format=dvi"]
+    return [config.latex]
+
+
 def preview_name(symbol_id: str) -> str:
     return hashlib.md5(symbol_id.encode("utf-8")).hexdigest() + ".svg"
 
@@ -100,7 +111,7 @@ def render_latex_group(
         work = Path(workdir)
         (work / "symbols.tex").write_text(_document(entries, package, fontenc), encoding="utf-8")
         subprocess.run(
-            [config.latex, "-interaction=nonstopmode", "-no-shell-escape", "symbols.tex"],
+            [*engine_command(package, config), "-interaction=nonstopmode", "-no-shell-escape", "symbols.tex"],
             cwd=work,
             capture_output=True,
             timeout=config.timeout_s,

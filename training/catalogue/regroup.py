@@ -25,6 +25,7 @@ from training.catalogue.build import (
     write_catalogue,
 )
 from training.catalogue.groups import representative_rank
+from training.catalogue.preview_lookalikes import PREVIEW_LOOKALIKES_PATH, load_joins
 from training.catalogue.unicode_table import load_overrides
 
 COUNT_LINE = re.compile(r"^Catalogue: \d+ symbols in \d+ glyph groups; by source: [^.]*\.", re.MULTILINE)
@@ -42,6 +43,8 @@ class RegroupConfig:
     aliases: Path
     # README whose count line and look-alike section are refreshed (None: leave every README alone).
     readme: Path | None = None
+    # Package symbols joined to look-alike groups by the last full build (preview_lookalikes.py).
+    preview_lookalikes: Path = PREVIEW_LOOKALIKES_PATH
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,9 @@ def regroup_catalogue(config: RegroupConfig) -> RegroupReport:
         if stale["id"] not in kept:
             (config.models_dir / stale["preview"]).unlink(missing_ok=True)
     entries = base + aliases
-    glyphs = assign_glyphs(entries, load_overrides(config.overrides), usage_files(config.models_dir))
+    glyphs = assign_glyphs(
+        entries, load_overrides(config.overrides), usage_files(config.models_dir), load_joins(config.preview_lookalikes)
+    )
     write_catalogue(entries, path)
     report = RegroupReport(len(entries), len(set(glyphs.values())), len(aliases), copied)
     if config.readme is not None:
