@@ -26,6 +26,27 @@ export async function axeViolations(page, include) {
     .map((v) => [v.id, v.impact, v.nodes.length, v.nodes[0].target.join(' ')]);
 }
 
+/**
+ * From the panel's own focus, press Tab once per visible control of the panel and list the controls never reached:
+ * every button, link and field of the panel must be reachable by keyboard, in order, without leaving it.
+ */
+export async function panelControlsUnreachableByTab(page) {
+  const count = await page.evaluate((host) => {
+    const shadow = document.querySelector(host).shadowRoot;
+    window.__tabbed = new Set();
+    shadow.addEventListener('focusin', (event) => window.__tabbed.add(event.composedPath()[0]));
+    shadow.querySelector('.panel').focus();
+    window.__controls = [...shadow.querySelectorAll('button, a[href], input, select, textarea')].filter(
+      (el) => !el.disabled && el.getClientRects().length > 0,
+    );
+    return window.__controls.length;
+  }, HOST);
+  for (let i = 0; i < count; i++) await page.keyboard.press('Tab');
+  return page.evaluate(() =>
+    window.__controls.filter((el) => !window.__tabbed.has(el)).map((el) => el.className || el.textContent.trim().slice(0, 30)),
+  );
+}
+
 export function panelDetails(page) {
   return page.evaluate((host) => {
     const shadow = document.querySelector(host).shadowRoot;
@@ -77,6 +98,7 @@ export async function commandsInFullAndUnlikelyMarked(session, { screenshot } = 
   }
   if (screenshot) await screenshot();
   assert.deepEqual(await axeViolations(page, HOST), [], 'axe-core on the panel with candidates');
+  assert.deepEqual(await panelControlsUnreachableByTab(page), [], 'every control of the panel reachable with Tab');
 
   await draw(page, PLUS);
   const plus = await panelDetails(page);
