@@ -72,6 +72,7 @@ before(async () => {
   await options.fill('input[name=serverUrl]', backend.url);
   await options.click('button[type=submit]');
   await options.waitForFunction(() => document.getElementById('saved').textContent.startsWith('Saved'));
+  assert.equal(await options.locator('#saved').innerText(), 'Saved.', 'no "host(s)"');
   await options.close();
   await page.bringToFront();
 });

@@ -79,9 +79,9 @@ form.addEventListener('submit', async (event) => {
   await api.storage.local.set(settings);
   const sync = await api.runtime.sendMessage({ type: SYNC_HOSTS });
   api.runtime.sendMessage({ type: WARM_UP });
-  saved.textContent = granted
-    ? `Saved. Active on ${sync?.hosts?.length ?? 0} self-hosted Overleaf host(s).`
-    : 'Saved, but the browser did not grant access to every host: those stay inactive.';
+  const hosts = sync?.hosts?.length ?? 0;
+  const active = hosts === 0 ? '' : ` Active on ${hosts} self-hosted Overleaf ${hosts === 1 ? 'host' : 'hosts'}.`;
+  saved.textContent = granted ? `Saved.${active}` : 'Saved, but the browser did not grant access to every host: those stay inactive.';
   await showServerStatus();
 });
 
