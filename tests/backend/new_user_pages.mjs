@@ -200,6 +200,7 @@ try {
     assert.ok(learntBox.y + learntBox.height <= 800, `the note is on screen where the pick was made: ${JSON.stringify(learntBox)}`);
     report.personalRow = await page.locator("#personal-list li .meta").first().innerText();
     assert.match(report.personalRow, /corrections · 1 drawing$/, "a plural only where there are several");
+    await axe("demo-learnt");
     await page.screenshot({ path: join(screenshots, "demo-page-learnt.png") });
     await page.click("#undo-learnt");
     await page.waitForFunction(() => document.getElementById("learnt").dataset.state === "undone", null, { timeout: 5000 });

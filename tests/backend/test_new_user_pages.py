@@ -29,7 +29,13 @@ def drive(scenario, tmp_path):
 def test_demo_page_new_user_no_axe_violations_unlikely_greyed_learnt_undo_browse_by_usage_keyboard(tmp_path):
     report = drive("demo", tmp_path)
     assert report["ok"]
-    assert report["axe"] == {"not-found": [], "demo-empty": [], "demo-candidates": [], "demo-search": []}
+    assert report["axe"] == {
+        "not-found": [],
+        "demo-empty": [],
+        "demo-candidates": [],
+        "demo-learnt": [],
+        "demo-search": [],
+    }
     assert report["notFound"]["status"] == 404 and report["notFoundJson"]["detail"][0]["loc"] == ["path"]
     assert all(c["score"] == "<1%" for c in report["plus"] if c["unlikely"] == "true")
     assert report["learnt"].startswith("Learnt: this drawing") and report["examplesAfterUndo"] == 0
