@@ -110,7 +110,7 @@ def inference_latency(onnx_path: Path, calls: int) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     import torch
 
-    from training.learn.train import hardware
+    from training.learn.runtime import hardware
 
     defaults = BenchConfig()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

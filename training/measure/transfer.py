@@ -128,7 +128,7 @@ def checkpoint_scores(
     (or left out, to see what the prior adds)."""
     import torch
 
-    from training.learn.train import as_input
+    from training.learn.validate import as_input
     from training.ship.export import ExportConfig, load_checkpoint, served_model, usage_log_prior
 
     model, state = load_checkpoint(run_dir)

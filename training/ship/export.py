@@ -67,14 +67,12 @@ def load_checkpoint(run_dir: Path) -> tuple[Any, dict[str, Any]]:
     """The run's best model in eval mode on the CPU, and the checkpoint's bookkeeping."""
     import torch
 
-    from training.learn import models
+    from training.learn.checkpoint import load_best
 
     path = run_dir / "best.pt"
     if not path.is_file():
         raise ExportError(f"{path} not found: the run has no checkpoint")
-    state = torch.load(path, map_location="cpu", weights_only=True)
-    model = models.build(state["model_name"], len(state["classes"]))
-    model.load_state_dict(state["model"])
+    model, state = load_best(run_dir, torch.device("cpu"))
     model.eval()
     return model, state
 

@@ -15,7 +15,8 @@ import torch
 from tests.training.tiny_trainset import write_tiny_trainset
 from training.learn import trainset
 from training.learn.image_warp import WarpConfig, random_affine
-from training.learn.train import TrainConfig, lr_factor, train
+from training.learn.schedule import lr_factor
+from training.learn.train import TrainConfig, train
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -50,19 +51,24 @@ def test_train_writes_the_run_folder(run_dir: Path) -> None:
     assert history[-1]["train_loss"] < history[0]["train_loss"]
 
 
-@pytest.mark.slow
-def test_train_resume_continues_after_the_last_epoch(tmp_path: Path, dataset: Path) -> None:
-    config = TrainConfig(
+def short_run(dataset: Path, runs_dir: Path, model: str, name: str, epochs: int) -> TrainConfig:
+    """Four steps of 32 per epoch, one thread: a run of a few seconds per epoch."""
+    return TrainConfig(
         data=str(dataset),
-        model="lenet5",
-        name="resume",
-        runs_dir=str(tmp_path),
-        epochs=2,
+        model=model,
+        name=name,
+        runs_dir=str(runs_dir),
+        epochs=epochs,
         samples_per_epoch=128,
         batch_size=32,
         threads=1,
         hardest=4,
     )
+
+
+@pytest.mark.slow
+def test_train_resume_continues_after_the_last_epoch(tmp_path: Path, dataset: Path) -> None:
+    config = short_run(dataset, tmp_path, "lenet5", "resume", epochs=2)
     train(config)
     first = json.loads((tmp_path / "resume" / "history.json").read_text())
     with pytest.raises(FileExistsError, match="--resume"):
@@ -72,6 +78,70 @@ def test_train_resume_continues_after_the_last_epoch(tmp_path: Path, dataset: Pa
     assert [row["epoch"] for row in resumed] == [1, 2, 3]
     assert resumed[:2] == first
     assert resumed[2]["step"] == first[1]["step"] + 4
+
+
+@pytest.mark.slow
+def test_train_resumed_after_an_interruption_ends_as_the_uninterrupted_run(
+    tmp_path: Path, dataset: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # resnet_tiny has dropout (the global generator) and the set has fresh synthetic rows (a worker per epoch):
+    # everything a resume must restore. The "interruption" is the uninterrupted run's own last.pt after epoch 2.
+    from training.learn import checkpoint
+
+    config = short_run(dataset, tmp_path, "resnet_tiny", "whole", epochs=3)
+    kept: dict[str, Path] = {}
+    save_epoch = checkpoint.save_epoch
+
+    def keeping_epoch_two(run_dir: Path, state: dict, improved: bool) -> None:
+        save_epoch(run_dir, state, improved)
+        if state["epoch"] == 1:  # what the folder held after epoch 2
+            for name in ("last.pt", "best.pt"):
+                kept[name] = tmp_path / f"after-epoch-2-{name}"
+                kept[name].write_bytes((run_dir / name).read_bytes())
+
+    monkeypatch.setattr(checkpoint, "save_epoch", keeping_epoch_two)
+    whole = train(config)
+    monkeypatch.setattr(checkpoint, "save_epoch", save_epoch)
+    interrupted = tmp_path / "interrupted"
+    interrupted.mkdir()
+    for name in ("config.json", "data.json", "parity_images.npy"):
+        (interrupted / name).write_bytes((whole / name).read_bytes())
+    for name, path in kept.items():
+        (interrupted / name).write_bytes(path.read_bytes())
+    resumed = train(TrainConfig(**{**config.__dict__, "name": "interrupted", "resume": True}))
+
+    def final(run: Path) -> dict:
+        return torch.load(run / "last.pt", weights_only=True)
+
+    a, b = final(whole), final(resumed)
+    assert b["step"] == a["step"] == 12
+    assert all(torch.equal(a["model"][key], b["model"][key]) for key in a["model"]), "weights differ after resume"
+    assert [row["train_loss"] for row in b["history"]] == [row["train_loss"] for row in a["history"]]
+
+
+@pytest.mark.slow
+def test_train_with_bf16_autocast_and_torch_compile_on_cpu(tmp_path: Path, dataset: Path) -> None:
+    # The GPU path's flags, exercised where a test can run them: bf16 autocast (emulated on CPUs without native
+    # bf16) and torch.compile (inductor, C++ on CPU).
+    config = short_run(dataset, tmp_path, "lenet5", "bf16-compiled", epochs=1)
+    config.precision, config.compile = "bf16", True
+    run = train(config)
+    summary = json.loads((run / "summary.json").read_text())
+    assert summary["precision"] == "bfloat16"
+    assert json.loads((run / "config.json").read_text())["compile"] is True
+    history = json.loads((run / "history.json").read_text())
+    assert len(history) == 1 and np.isfinite(history[0]["train_loss"])
+
+
+def test_autocast_dtype_follows_the_precision_flag() -> None:
+    from training.learn.runtime import autocast_dtype
+
+    cpu = torch.device("cpu")
+    assert autocast_dtype("bf16", cpu) is torch.bfloat16
+    assert autocast_dtype("fp16", cpu) is torch.float16
+    assert autocast_dtype("fp32", cpu) is None
+    with pytest.raises(ValueError, match="--precision"):
+        autocast_dtype("int8", cpu)
 
 
 def test_train_without_training_set_says_how_to_build_one(tmp_path: Path) -> None:
@@ -118,13 +188,13 @@ def test_train_under_torchrun_with_two_gloo_processes(tmp_path: Path, dataset: P
 
 
 def test_lr_factor_warms_up_then_decays_to_the_floor() -> None:
-    config = TrainConfig(warmup_fraction=0.1, min_lr_fraction=0.05)
-    assert lr_factor(0.0, config) < 0.01
-    assert lr_factor(0.05, config) == pytest.approx(0.5)
-    assert lr_factor(0.1, config) == pytest.approx(1.0)
-    assert lr_factor(0.55, config) == pytest.approx(0.525)
-    assert lr_factor(1.0, config) == pytest.approx(0.05)
-    values = [lr_factor(p / 100, config) for p in range(10, 101)]
+    warmup, floor = 0.1, 0.05
+    assert lr_factor(0.0, warmup, floor) < 0.01
+    assert lr_factor(0.05, warmup, floor) == pytest.approx(0.5)
+    assert lr_factor(0.1, warmup, floor) == pytest.approx(1.0)
+    assert lr_factor(0.55, warmup, floor) == pytest.approx(0.525)
+    assert lr_factor(1.0, warmup, floor) == pytest.approx(0.05)
+    values = [lr_factor(p / 100, warmup, floor) for p in range(10, 101)]
     assert all(a >= b for a, b in zip(values, values[1:], strict=False))
 
 

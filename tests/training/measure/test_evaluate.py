@@ -158,14 +158,12 @@ def test_evaluate_after_a_lookalike_merge_counts_either_output_of_the_group(
     merged_path = tmp_path / "symbols.json"
     merged_path.write_text(json.dumps(catalogue))
     scorer = OnnxScorer(model_dir)
-    heldout = [dataset / "heldout" / "crohme.jsonl"]
+    files = [dataset / "heldout" / "crohme.jsonl"]
     separate = heldout.accuracy_report(
         scorer,
-        heldout.load_samples(
-            heldout, LabelMap(Catalogue.load(dataset / "symbols.json")), scorer.labels, progress=False
-        ),
+        heldout.load_samples(files, LabelMap(Catalogue.load(dataset / "symbols.json")), scorer.labels, progress=False),
     )
-    merged_samples = heldout.load_samples(heldout, LabelMap(Catalogue.load(merged_path)), scorer.labels, progress=False)
+    merged_samples = heldout.load_samples(files, LabelMap(Catalogue.load(merged_path)), scorer.labels, progress=False)
     merged = heldout.accuracy_report(scorer, merged_samples)
     assert merged["n"] == separate["n"]
     assert "latex2e-OT1->" not in merged["by_class"]
