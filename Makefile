@@ -79,7 +79,7 @@ catalogue: $(VENV)/.catalogue
 	bash tools/install-tex-deps.sh
 	$(PY) -m training.catalogue --data-root $(DATA_ROOT)
 
-# Training set (training/README.md, "Data"): skipped when inputs, settings and code are unchanged.
+# Training set (training/data/README.md): skipped when inputs, settings and code are unchanged.
 # Fonts whose letterforms seed synthetic samples (tools/install-font-deps.sh): the data build needs them to
 # reproduce the shipped model's training set; the tests do not.
 fonts:
@@ -91,7 +91,7 @@ data: $(VENV)/.test fonts
 data-preview: data
 	$(PY) -m training.data preview --output data-cache/preview.png
 
-# Training, evaluation, export (training/README.md, "Training, evaluation, export").
+# Training, evaluation, export (training/README.md: the stages; training/learn, ship, measure READMEs).
 # train-export: MODEL (default resnet_small), EPOCHS, DEVICE (auto|cpu|cuda), DATA (training set folder),
 # MINUTES (wall-clock budget of the training step; the LR schedule anneals within it). The default is the
 # small configuration (about 10 minutes end to end on 2 CPU cores); the shipped model used MINUTES=40.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
-# Debian fonts whose letterforms serve as extra templates (packages and licences: training/README.md). The
+# Debian fonts whose letterforms serve as extra templates (packages and licences: training/data/README.md). The
 # order is the preference: even-stroked sans faces first (closest to a pen), then the math fonts of TeX (Latin
 # Modern, TeX Gyre, STIX, Asana, Noto Sans Math), then text faces with wide Greek and IPA coverage. A class takes
 # the first `fonts_per_class` that have its character; a missing font only removes its templates.
