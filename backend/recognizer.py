@@ -40,12 +40,38 @@ def create_session(onnx_path: Path, threads: int) -> Any:
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     # Idle worker threads must not spin on a machine shared with the web server and its clients.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    if not fused_int8_is_exact():
+        # The int8 model's QDQ pairs then run as the file writes them (dequantize, float operator, quantize): the
+        # numbers onnxruntime-web computes offline, on every CPU. Fused, this CPU's int8 kernels would move scores.
+        options.add_session_config_entry("session.disable_quant_qdq", "1")
     options.log_severity_level = 3
     try:
         return ort.InferenceSession(str(onnx_path), sess_options=options, providers=["CPUExecutionProvider"])
     except Exception as error:  # onnxruntime raises several private exception types for a bad file
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ModelLoadError(f"model file {onnx_path} is not a loadable ONNX model: {first_line}") from None
+
+
+def fused_int8_is_exact(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether onnxruntime's fused int8 kernels give the QDQ graph's own numbers on this CPU (within 1e-5).
+
+    Fused (the default at ORT_ENABLE_ALL), a QDQ model's convolutions run as int8 kernels. On an x86 CPU with
+    VNNI (`avx512_vnni`, `avx_vnni`) they sum uint8 x int8 products exactly in 32 bits and agree with the unfused
+    graph and with onnxruntime-web to about 4e-6 (training/ship/README.md, 28 Nov). Without VNNI (AVX2 or AVX-512
+    alone) they add pairs of products in 16 bits with saturation (`vpmaddubsw`): on an AVX2-only AMD EPYC the shipped
+    model's scores moved by up to 0.36 and the offline top-5 of a drawn 2 differed from the server's. Anything this
+    cannot read (another OS, another architecture) counts as not exact: the unfused graph is right everywhere,
+    only slower (0.41 -> 0.83 ms CPU per drawing there; the float model takes 0.70 ms).
+    """
+    try:
+        text = cpuinfo.read_text(errors="replace")
+    except OSError:
+        return False
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            flags = set(line.partition(":")[2].split())
+            return bool(flags & {"avx512_vnni", "avx_vnni"})
+    return False
 
 
 class Recognizer:
