@@ -26,6 +26,12 @@ class OnnxScorer:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        from backend.recognizer import fused_int8_is_exact
+
+        if not fused_int8_is_exact():
+            # The server's rule (backend/recognizer.py `create_session`): where onnxruntime's fused int8 kernels
+            # saturate (x86 without VNNI), an int8 model is measured with the numbers the server answers with.
+            options.add_session_config_entry("session.disable_quant_qdq", "1")
         self.session = ort.InferenceSession(
             str(model_dir / self.card.get("onnx", "model.onnx")),
             sess_options=options,
