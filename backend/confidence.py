@@ -5,7 +5,7 @@ The one place this rule lives (the extension's offline mode ports it line for li
 `models/model.json` under `"uncertainty"`, written by `python -m training.ship.calibrate` for every new model.
 
 Inputs are what every answer already has: the model's scores (softmax over the labels, float32) and the rendered
-ink counts (32x32, 0..16). Eight features, all cheap:
+ink counts (32x32, 0..16). Ten features, all cheap:
 
 | feature | what it measures |
 |---|---|
@@ -17,13 +17,22 @@ ink counts (32x32, 0..16). Eight features, all cheap:
 | `heaviness` | mean ink per inked pixel, counts / 16 (strokes drawn over each other pile up) |
 | `aspect` | shorter / longer side of the ink box in pixels (a word or an expression is a wide band) |
 | `components` | 8-connected ink regions, at most 8 (several symbols side by side are several regions) |
+| `coverage_vs_top` | `coverage` minus the typical coverage of the first candidate's symbol |
+| `heaviness_vs_top` | `heaviness` minus the typical heaviness of the first candidate's symbol |
+
+The last two are why a filled `\\blacktriangleright`, a boxed `\\boxplus` or a circled `\\circledast` is not taken for
+hatching or a scribble: dense ink is junk-like only when the symbol the model names is not itself dense. The typical
+ink of every output (`typical_ink` in the block, aligned with model.json `labels`) is the mean over drawings of that
+symbol made from its templates with the trainer's hand variation; "first candidate" is the first output with the
+highest score.
 
 - `confidence` = sigmoid(a . [log_top1, log_ratio] + b): how often the first candidate was the drawn symbol among
   real held-out drawings whose scores looked like this (Platt scaling, fitted on the validation split).
 - `not_sure` = junk score >= `threshold`, where the junk score is a one-hidden-layer network (tanh, a few units)
   on the standardised features, trained to tell a generated junk set (training/ship/junk.py: scribbles, hatching,
-  coils, several symbols side by side, words, taps) from real validation drawings; the threshold is the score
-  that flags at most a set share of real validation drawings.
+  coils, several symbols side by side, words, taps) from drawings of symbols (real validation drawings of common
+  and rare symbols, and drawings of rare symbols made from their templates); the threshold is the lowest score
+  that flags at most a set share of the common and of the rare drawings (training/ship/calibrate.py).
 A model.json without the block (a model exported but not calibrated yet) gets the top score as `confidence`
 and `not_sure` false, and the server logs a warning at start-up: nothing is claimed that was not measured.
 """
@@ -36,7 +45,18 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-FEATURES = ("log_top1", "log_ratio", "entropy", "top5_mass", "coverage", "heaviness", "aspect", "components")
+FEATURES = (
+    "log_top1",
+    "log_ratio",
+    "entropy",
+    "top5_mass",
+    "coverage",
+    "heaviness",
+    "aspect",
+    "components",
+    "coverage_vs_top",
+    "heaviness_vs_top",
+)
 CONFIDENCE_FEATURES = ("log_top1", "log_ratio")
 MAX_COMPONENTS = 8
 # Scores of 0 (underflow) would make ln undefined; this floor is far below any score that matters.
@@ -77,9 +97,22 @@ def _components(ink: npt.NDArray[np.bool_]) -> int:
     return min(roots, MAX_COMPONENTS)
 
 
-def features(scores: npt.NDArray[np.floating], counts: npt.NDArray[np.integer]) -> npt.NDArray[np.float64]:
-    """The eight features (FEATURES order) of one answer: scores [C] and ink counts [32, 32]."""
+@dataclass(frozen=True)
+class TypicalInk:
+    """Per model output (model.json `labels` order): the mean coverage and heaviness of drawings of its symbol."""
+
+    coverage: npt.NDArray[np.float64]  # [C]
+    heaviness: npt.NDArray[np.float64]  # [C]
+
+
+def features(
+    scores: npt.NDArray[np.floating], counts: npt.NDArray[np.integer], typical: TypicalInk
+) -> npt.NDArray[np.float64]:
+    """The ten features (FEATURES order) of one answer: scores [C], ink counts [32, 32], the outputs' typical ink."""
     p = np.asarray(scores, dtype=np.float64)
+    if len(p) != len(typical.coverage):
+        raise UncertaintyError(f"the rule's typical_ink has {len(typical.coverage)} outputs, the model {len(p)}")
+    first = int(np.argmax(p))  # the first output with the highest score
     top = np.sort(np.partition(p, len(p) - 5)[-5:])[::-1] if len(p) >= 5 else np.sort(p)[::-1]
     p1 = max(float(top[0]), SCORE_FLOOR)
     p2 = max(float(top[1]), SCORE_FLOOR) if len(top) > 1 else SCORE_FLOOR
@@ -95,16 +128,19 @@ def features(scores: npt.NDArray[np.floating], counts: npt.NDArray[np.integer]) 
         heaviness = float(np.asarray(counts, dtype=np.int64).sum()) / MAX_COUNT / inked
     else:
         aspect, heaviness = 0.0, 0.0
+    coverage = inked / ink.size
     return np.array(
         [
             np.log(p1),
             np.log(p1 / p2),
             entropy,
             float(top[:5].sum()),
-            inked / ink.size,
+            coverage,
             heaviness,
             aspect,
             float(_components(ink)),
+            coverage - float(typical.coverage[first]),
+            heaviness - float(typical.heaviness[first]),
         ],
         dtype=np.float64,
     )
@@ -118,9 +154,10 @@ def _sigmoid(value: float) -> float:
 class UncertaintyRule:
     """The fitted numbers of model.json's "uncertainty" block (see the module docstring)."""
 
-    mean: npt.NDArray[np.float64]  # [8] feature means of the fitting set
-    scale: npt.NDArray[np.float64]  # [8] their standard deviations
-    hidden_weights: npt.NDArray[np.float64]  # [H, 8]
+    typical: TypicalInk  # per output, for the two *_vs_top features
+    mean: npt.NDArray[np.float64]  # [F] feature means of the fitting set
+    scale: npt.NDArray[np.float64]  # [F] their standard deviations
+    hidden_weights: npt.NDArray[np.float64]  # [H, F]
     hidden_bias: npt.NDArray[np.float64]  # [H]
     output_weights: npt.NDArray[np.float64]  # [H]
     output_bias: float
@@ -134,6 +171,10 @@ class UncertaintyRule:
             if tuple(block["features"]) != FEATURES:
                 raise UncertaintyError(f"features are {block['features']}, this server computes {list(FEATURES)}")
             rule = cls(
+                typical=TypicalInk(
+                    coverage=np.array(block["typical_ink"]["coverage"], dtype=np.float64),
+                    heaviness=np.array(block["typical_ink"]["heaviness"], dtype=np.float64),
+                ),
                 mean=np.array(block["mean"], dtype=np.float64),
                 scale=np.array(block["scale"], dtype=np.float64),
                 hidden_weights=np.array(block["hidden"]["weights"], dtype=np.float64),
@@ -148,9 +189,12 @@ class UncertaintyRule:
             if isinstance(error, UncertaintyError):
                 raise
             raise UncertaintyError(f"uncertainty block is malformed: {error!r}") from None
-        n, h = len(FEATURES), len(rule.hidden_bias)
+        n, h, outputs = len(FEATURES), len(rule.hidden_bias), len(rule.typical.coverage)
         if (
-            rule.mean.shape != (n,)
+            outputs == 0
+            or rule.typical.coverage.shape != (outputs,)
+            or rule.typical.heaviness.shape != (outputs,)
+            or rule.mean.shape != (n,)
             or rule.scale.shape != (n,)
             or rule.hidden_weights.shape != (h, n)
             or rule.output_weights.shape != (h,)
@@ -159,6 +203,9 @@ class UncertaintyRule:
         ):
             raise UncertaintyError("uncertainty block has arrays of the wrong shape or a zero scale")
         return rule
+
+    def features(self, scores: npt.NDArray[np.floating], counts: npt.NDArray[np.integer]) -> npt.NDArray[np.float64]:
+        return features(scores, counts, self.typical)
 
     def junk_score(self, values: npt.NDArray[np.float64]) -> float:
         hidden = np.tanh(self.hidden_weights @ ((values - self.mean) / self.scale) + self.hidden_bias)
@@ -169,7 +216,7 @@ class UncertaintyRule:
 
     def assess(self, scores: npt.NDArray[np.floating], counts: npt.NDArray[np.integer]) -> dict[str, Any]:
         """`{"confidence", "not_sure"}` for one answer."""
-        values = features(scores, counts)
+        values = self.features(scores, counts)
         return {"confidence": self.confidence(values), "not_sure": self.junk_score(values) >= self.threshold}
 
 

@@ -18,7 +18,7 @@ const close = (actual, expected, what) =>
 for (const c of golden.cases) {
   test(`confidence golden case: ${c.name}`, () => {
     const rule = new UncertaintyRule(golden.rule);
-    const values = features(Float32Array.from(c.scores), renderCounts(c.strokes));
+    const values = rule.features(Float32Array.from(c.scores), renderCounts(c.strokes));
     values.forEach((v, i) => close(v, c.features[i], FEATURES[i]));
     close(rule.junkScore(values), c.junk_score, 'junk score');
     close(rule.confidence(values), c.confidence, 'confidence');
@@ -29,6 +29,9 @@ for (const c of golden.cases) {
 test('UncertaintyRule refuses a block of another feature set or shape', () => {
   assert.throws(() => new UncertaintyRule({ ...golden.rule, features: ['log_top1'] }), /features/);
   assert.throws(() => new UncertaintyRule({ ...golden.rule, mean: [0] }), /wrong shape/);
+  assert.throws(() => new UncertaintyRule({ ...golden.rule, typical_ink: undefined }), /wrong shape/);
+  const rule = new UncertaintyRule(golden.rule);
+  assert.throws(() => features(Float32Array.from([1]), new Uint8Array(1024), rule.typical), /typical_ink/);
 });
 
 test('uncalibrated claims nothing', () => {

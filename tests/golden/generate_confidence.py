@@ -25,6 +25,11 @@ def rule_block(rng: np.random.Generator) -> dict:
     n, hidden = len(confidence.FEATURES), 4
     return {
         "features": list(confidence.FEATURES),
+        # Typical ink of each of the LABELS outputs: the two *_vs_top features read the first candidate's.
+        "typical_ink": {
+            "coverage": rng.uniform(0.02, 0.4, LABELS).round(6).tolist(),
+            "heaviness": rng.uniform(0.5, 0.9, LABELS).round(6).tolist(),
+        },
         "mean": rng.normal(0, 1, n).round(6).tolist(),
         "scale": rng.uniform(0.5, 2, n).round(6).tolist(),
         "hidden": {
@@ -60,7 +65,7 @@ def main() -> None:
         for spread in (0.3, 3.0):
             scores = rng.dirichlet(np.full(LABELS, spread)).astype(np.float32)
             counts = render_counts(strokes)
-            values = confidence.features(scores, counts)
+            values = rule.features(scores, counts)
             cases.append(
                 {
                     "name": f"{name}, scores spread {spread}",
@@ -71,6 +76,21 @@ def main() -> None:
                     "confidence": rule.confidence(values),
                 }
             )
+    # Two outputs tied for first: both languages must read the typical ink of the first of them.
+    tied = np.full(LABELS, 0.5 / (LABELS - 2), dtype=np.float32)
+    tied[[7, 23]] = 0.25
+    strokes = [[[0, 0], [40, 0], [40, 40], [0, 40], [0, 0]]]
+    values = rule.features(tied, render_counts(strokes))
+    cases.append(
+        {
+            "name": "square, two outputs tied for first",
+            "strokes": strokes,
+            "scores": [float(s) for s in tied],
+            "features": values.tolist(),
+            "junk_score": rule.junk_score(values),
+            "confidence": rule.confidence(values),
+        }
+    )
     # The threshold between the junk scores, far from every case, so both languages agree on every flag.
     ordered = sorted(case["junk_score"] for case in cases)
     gaps = [

@@ -57,10 +57,10 @@ def evaluate_uncertainty(
     rule = confidence.UncertaintyRule.from_json(block)
     counts = np.stack(scored.counts)
     scores = scorer.scores(counts, config.batch_size)
-    real = feature_rows(scores, counts)
+    real = feature_rows(scores, counts, rule.typical)
     if scored.crohme_records and config.junk_per_kind > 0:
         junk_counts, kinds = junk_set(scored.crohme_records, Path(catalogue), config.junk_per_kind, config.junk_seed)
-        junk_rows = feature_rows(scorer.scores(junk_counts, config.batch_size), junk_counts)
+        junk_rows = feature_rows(scorer.scores(junk_counts, config.batch_size), junk_counts, rule.typical)
     else:
         junk_rows, kinds = np.zeros((0, len(confidence.FEATURES))), []
     result = flag_rates(rule, real, junk_rows, kinds)
@@ -71,9 +71,15 @@ def evaluate_uncertainty(
     result["confidence_ece"] = calibration_error(stated, right)
     result["confidence_mean"] = float(stated.mean())
     result["top1"] = float(right.mean())
-    flagged = np.array([rule.junk_score(row) >= rule.threshold for row in real])
+    flagged = np.array([rule.junk_score(row) >= rule.threshold for row in real], dtype=bool)
+    sources = np.array(scored.sources)
     result["real_flagged_by_source"] = {
-        source: float(flagged[np.array(scored.sources) == source].mean()) for source in dict.fromkeys(scored.sources)
+        source: float(flagged[sources == source].mean()) for source in dict.fromkeys(scored.sources)
+    }
+    # Of the drawings flagged, how many had the right first answer: "not sure" should fall on wrong answers.
+    result["right_among_flagged_by_source"] = {
+        source: float(right[flagged & (sources == source)].mean()) if (flagged & (sources == source)).any() else None
+        for source in dict.fromkeys(scored.sources)
     }
     result["calibrated_for"] = block.get("model_sha256")
     return result
@@ -87,6 +93,10 @@ def print_uncertainty(result: dict[str, Any] | None) -> None:
         f"not sure: real drawings wrongly flagged {_percent(result['real_flagged'])} of {result['real_n']} "
         f"(aim <= 2%); junk caught {_percent(result['junk_caught'])} of {result['junk_n']} (aim >= 90%)"
     )
+    for source, rate in result["real_flagged_by_source"].items():
+        right = result["right_among_flagged_by_source"][source]
+        aim = "aim <= 2%" if source == "crohme" else "aim <= 8%, right among them <= 40%"
+        print(f"  {source:<12} flagged {_percent(rate)}, right among flagged {_percent(right)} ({aim})")
     for kind, rate in result["junk_caught_by_kind"].items():
         print(f"  junk {kind:<12} caught {_percent(rate)}")
     print(

@@ -1,7 +1,7 @@
 """The "not sure" rule's inputs and rates, shared by its fit (`calibrate`) and its measure (`measure.evaluate`).
 
-Real and junk drawings become feature rows (`backend.confidence.features`); `flag_rates` and `calibration_error`
-say how a fitted rule does on them.
+Real, template-drawn and junk drawings become feature rows (`backend.confidence.features`); `typical_ink` is the
+per-output ink the rule compares a drawing with; `flag_rates` and `calibration_error` say how a fitted rule does.
 """
 
 from __future__ import annotations
@@ -40,8 +40,50 @@ def junk_set(records: list[dict[str, Any]], catalogue_path: Path, per_kind: int,
     return counts, [drawing.kind for drawing in drawings]
 
 
-def feature_rows(scores: npt.NDArray[np.float32], counts: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
-    return np.stack([confidence.features(s, c) for s, c in zip(scores, counts, strict=True)])
+def feature_rows(
+    scores: npt.NDArray[np.float32], counts: npt.NDArray[np.uint8], typical: confidence.TypicalInk
+) -> npt.NDArray[np.float64]:
+    return np.stack([confidence.features(s, c, typical) for s, c in zip(scores, counts, strict=True)])
+
+
+def template_drawings(
+    templates: list[list[Any]], per_class: int, seed: int
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
+    """`per_class` drawings of every class with templates (ink counts [N, 32, 32], class index [N]), each a
+    template in turn with the trainer's own hand variation (`training.data.synth.hand_variation.vary_hand`)."""
+    from backend.render import render_point_arrays
+    from training.data.synth.hand_variation import vary_hand
+
+    rng = np.random.default_rng([seed, 0x1DEA])
+    counts, classes = [], []
+    for index, own in enumerate(templates):
+        for k in range(per_class if own else 0):
+            counts.append(render_point_arrays(vary_hand(own[k % len(own)], rng)))
+            classes.append(index)
+    if not counts:
+        return np.zeros((0, 32, 32), dtype=np.uint8), np.zeros(0, dtype=np.int64)
+    return np.stack(counts), np.array(classes, dtype=np.int64)
+
+
+def typical_ink(
+    counts: npt.NDArray[np.uint8], groups: npt.NDArray[np.int64], group_of_output: npt.NDArray[np.int64]
+) -> confidence.TypicalInk:
+    """Per model output, the mean coverage and heaviness of the drawings of its glyph group (`groups[i]` is the
+    group of drawing i); outputs whose group has no drawing get the mean over all drawings."""
+    # The rule's own coverage and heaviness (its features of a one-output answer), so the two stay one definition.
+    one_output = confidence.TypicalInk(np.zeros(1), np.zeros(1))
+    at = [confidence.FEATURES.index("coverage"), confidence.FEATURES.index("heaviness")]
+    score = np.ones(1, dtype=np.float32)
+    ink = np.array([confidence.features(score, c, one_output)[at] for c in counts]).reshape(-1, 2)
+    size = int(group_of_output.max()) + 1 if len(group_of_output) else 0
+    total, seen = np.zeros((size, 2)), np.zeros(size)
+    if len(ink):
+        np.add.at(total, groups, ink)
+        np.add.at(seen, groups, 1)
+    overall = ink.mean(axis=0) if len(ink) else np.zeros(2)
+    per_group = np.where(seen[:, None] > 0, total / np.maximum(seen, 1)[:, None], overall)
+    per_output = per_group[group_of_output]
+    return confidence.TypicalInk(coverage=per_output[:, 0].copy(), heaviness=per_output[:, 1].copy())
 
 
 def flag_rates(

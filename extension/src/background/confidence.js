@@ -3,7 +3,18 @@
 // numbers are documented there; they live in model.json "uncertainty" (python -m training.ship.calibrate).
 // Checked against Python's own results on tests/golden/confidence.json.
 
-export const FEATURES = ['log_top1', 'log_ratio', 'entropy', 'top5_mass', 'coverage', 'heaviness', 'aspect', 'components'];
+export const FEATURES = [
+  'log_top1',
+  'log_ratio',
+  'entropy',
+  'top5_mass',
+  'coverage',
+  'heaviness',
+  'aspect',
+  'components',
+  'coverage_vs_top',
+  'heaviness_vs_top',
+];
 export const MAX_COMPONENTS = 8;
 const SCORE_FLOOR = 1e-30;
 const MAX_COUNT = 16;
@@ -60,11 +71,17 @@ export function components(ink, size) {
 }
 
 /**
- * The eight features (FEATURES order) of one answer.
+ * The ten features (FEATURES order) of one answer.
  * @param {Float32Array|number[]} scores one probability per model label
  * @param {Uint8Array|number[]} counts the rendered ink counts, 32*32 row-major (src/render.js renderCounts)
+ * @param {{coverage: number[], heaviness: number[]}} typical per model label, the typical ink of its symbol
  */
-export function features(scores, counts) {
+export function features(scores, counts, typical) {
+  if (scores.length !== typical.coverage.length) {
+    throw new Error(`the rule's typical_ink has ${typical.coverage.length} outputs, the model ${scores.length}`);
+  }
+  let first = 0; // the first output with the highest score, as numpy's argmax
+  for (let i = 1; i < scores.length; i++) if (scores[i] > scores[first]) first = i;
   const top = Array.from(scores)
     .sort((a, b) => b - a)
     .slice(0, 5);
@@ -102,15 +119,18 @@ export function features(scores, counts) {
     aspect = Math.min(height, width) / Math.max(height, width);
     heaviness = total / MAX_COUNT / inked;
   }
+  const coverage = inked / counts.length;
   return [
     Math.log(p1),
     Math.log(p1 / p2),
     entropy,
     top.reduce((sum, p) => sum + p, 0),
-    inked / counts.length,
+    coverage,
     heaviness,
     aspect,
     components(ink, size),
+    coverage - typical.coverage[first],
+    heaviness - typical.heaviness[first],
   ];
 }
 
@@ -120,6 +140,7 @@ export class UncertaintyRule {
     if (!block || JSON.stringify(block.features) !== JSON.stringify(FEATURES)) {
       throw new Error(`model.json uncertainty: features are ${JSON.stringify(block?.features)}, expected ${FEATURES}`);
     }
+    this.typical = { coverage: block.typical_ink?.coverage ?? [], heaviness: block.typical_ink?.heaviness ?? [] };
     this.mean = block.mean;
     this.scale = block.scale;
     this.hiddenWeights = block.hidden.weights;
@@ -131,7 +152,10 @@ export class UncertaintyRule {
     this.confidenceBias = block.confidence.bias;
     const n = FEATURES.length;
     const h = this.hiddenBias.length;
+    const outputs = this.typical.coverage.length;
     if (
+      outputs === 0 ||
+      this.typical.heaviness.length !== outputs ||
       this.mean.length !== n ||
       this.scale.length !== n ||
       this.hiddenWeights.length !== h ||
@@ -142,6 +166,10 @@ export class UncertaintyRule {
     ) {
       throw new Error('model.json uncertainty: arrays of the wrong shape or a zero scale');
     }
+  }
+
+  features(scores, counts) {
+    return features(scores, counts, this.typical);
   }
 
   junkScore(values) {
@@ -162,7 +190,7 @@ export class UncertaintyRule {
 
   /** {confidence, not_sure} of one answer, the /predict fields (contracts section 4). */
   assess(scores, counts) {
-    const values = features(scores, counts);
+    const values = this.features(scores, counts);
     return { confidence: this.confidence(values), not_sure: this.junkScore(values) >= this.threshold };
   }
 }

@@ -1,6 +1,7 @@
 """`python -m training.ship.calibrate` on the tiny set, with a copy of the shipped model (no training needed): it
-writes a rule the server accepts, leaves model.json's other fields alone, hits its real-flagged target on its own
-data, and `training.measure.evaluate` then reports the rule."""
+writes a rule the server accepts, leaves model.json's other fields alone, hits its flagged targets on its own
+data, and `training.measure.evaluate` then reports the rule. The pieces of the fit (typical ink per output, the
+weights of the symbols side) are checked on their own."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from backend import confidence
 from training.data.build.splits import VALIDATION, SplitRule
 from training.measure import evaluate
-from training.ship import calibrate
+from training.ship import calibrate, not_sure
 
 SHIPPED = Path(__file__).resolve().parents[3] / "models"
 
@@ -72,7 +73,14 @@ def test_calibrate_writes_a_rule_the_server_accepts(model_dir: Path, dataset: Pa
     assert {k: v for k, v in after.items() if k != "uncertainty"} == before
     rule = confidence.UncertaintyRule.from_json(after["uncertainty"])
     result = block["fitted_on"]["result"]
-    assert result["real_flagged"] <= 0.05
+    # The tiny set's classes have under rare_below real training drawings: all its drawings are "rare", and with
+    # the template drawings of its classes they are flagged at most at the rare target.
+    groups = result["by_group"]
+    assert groups["common"]["n"] == 0 and groups["rare"]["n"] == result["real_n"] > 0
+    assert groups["templates"]["n"] == 6 * len(json.loads((dataset / "meta.json").read_text())["classes"])
+    pooled = groups["rare"]["flagged"] * groups["rare"]["n"] + groups["templates"]["flagged"] * groups["templates"]["n"]
+    assert pooled <= 0.05 * (groups["rare"]["n"] + groups["templates"]["n"])
+    assert len(after["uncertainty"]["typical_ink"]["coverage"]) == len(before["labels"])
     assert set(result["junk_caught_by_kind"]) == {"scribble", "hatch", "coil", "expression", "word", "taps"}
     assert result["junk_caught"] > 0.5  # clean shapes against scribbles: easy to tell apart
     assert rule.threshold == after["uncertainty"]["threshold"]
@@ -103,6 +111,36 @@ def test_calibrate_no_write_leaves_model_json_alone(model_dir: Path, dataset: Pa
         + ["--catalogue", str(SHIPPED / "symbols.json"), "--junk-per-kind", "10", "--steps", "50", "--no-write"]
     )
     assert (model_dir / "model.json").read_text() == before
+
+
+def test_typical_ink_is_the_mean_of_each_outputs_group() -> None:
+    """Outputs of one glyph group share its drawings' mean ink; a group without drawings gets the overall mean."""
+    thin = np.zeros((32, 32), dtype=np.uint8)
+    thin[16, 4:28] = 8  # 24 pixels at half weight
+    filled = np.zeros((32, 32), dtype=np.uint8)
+    filled[4:28, 4:28] = 16  # 576 pixels at full weight
+    counts = np.stack([thin, thin, filled])
+    typical = not_sure.typical_ink(counts, np.array([0, 0, 1]), group_of_output=np.array([0, 1, 1, 2]))
+    np.testing.assert_allclose(typical.coverage, [24 / 1024, 576 / 1024, 576 / 1024, (2 * 24 + 576) / 3 / 1024])
+    np.testing.assert_allclose(typical.heaviness, [0.5, 1.0, 1.0, (0.5 + 0.5 + 1.0) / 3])
+
+
+def test_template_drawings_vary_each_class_and_skip_classes_without_templates() -> None:
+    square = [np.array([[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]], dtype=np.float64)]
+    counts, classes = not_sure.template_drawings([[square], [], [square]], per_class=3, seed=1)
+    assert classes.tolist() == [0, 0, 0, 2, 2, 2]
+    assert counts.shape == (6, 32, 32) and (counts.reshape(6, -1).sum(axis=1) > 0).all()
+    assert len({c.tobytes() for c in counts}) == 6  # the hand variation draws each one anew
+
+
+def test_symbol_weights_take_right_answers_at_each_groups_share() -> None:
+    rows = np.arange(12, dtype=np.float64).reshape(6, 2)
+    common = calibrate.Group("common", rows[:4], np.array([True, True, True, False]), np.ones(4))
+    rare = calibrate.Group("rare", rows[4:], np.array([True, True]), np.array([1.0, 3.0]))
+    empty = calibrate.Group("templates", rows[:0], np.zeros(0, dtype=bool), np.ones(0))
+    x, w = calibrate.symbol_weights([common, rare, empty], {"common": 1.0, "rare": 1.0, "templates": 1.0})
+    np.testing.assert_array_equal(x, np.vstack([rows[:3], rows[4:]]))  # the wrong answer teaches nothing
+    np.testing.assert_allclose(w, [1 / 6, 1 / 6, 1 / 6, 1 / 8, 3 / 8])  # halves: 3 common drawings, 2 rare ones
 
 
 def test_threshold_for_flags_at_most_the_share() -> None:
