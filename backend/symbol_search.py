@@ -2,12 +2,15 @@
 
 `leq`, `\\leq`, `less than or equal` and `≤` all find `\\leq`. One row per command: a command several packages
 offer (`\\iint` of amsmath and esint) is one hit naming every package. Matches are ranked by how exact they are
-(exact command, then the character, exact name, command prefix, word prefix, substring), then the command
+(exact command, then the character, exact name, then partial matches as one tier: command prefix, word prefix,
+substring; with thousands of symbol-package commands a prefix alone says little), then the command
 in the query's own case, then how commonly the command is used (files of TeX Live's documentation using it,
 `models/usage.json`, the counts behind the recognizer's usage prior), the representative of a look-alike group
 before its aliases, the shorter command, and catalogue order. An empty query lists every command, the most
 used first, then in catalogue order (Detexify's order keeps families together).
-A linear scan over about a thousand symbols takes well under a millisecond, so no index is worth its code.
+A symbol package's own spelling of a symbol another command represents (`\\plus` prints `+`) lifts that command's
+row to its match: "plus" finds `+` first.
+A linear scan over some six thousand commands takes about a millisecond, so no index is worth its code.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from backend.catalogue import Symbol
 from backend.usage_prior import Usage
 
 ModeFilter = Literal["math", "text"]
+# _rank's tiers PARTIAL..SUBSTRING are partial matches (command prefix, word prefix, substring): one tier.
+PARTIAL = 4
+SUBSTRING = 6
 # Symbols of LaTeX itself have no package; a filter for them needs a name.
 BUILTIN_PACKAGE = "latex2e"
 # Which of several entries of one command a row shows: no package, then amsmath/amssymb, then others; OT1 first.
@@ -81,6 +87,10 @@ class SymbolIndex:
             packages = tuple(dict.fromkeys(entry.package or BUILTIN_PACKAGE for entry in ordered))
             hit = SearchHit(ordered[0], packages, usage.command_usage(command) if usage is not None else 0)
             self._keys.append(_keys(hit, ordered))
+        # glyph -> the row of its representative's command, where that row's entry is the representative.
+        self._representative_rows = {
+            keys.symbol.glyph: keys.hit for keys in self._keys if keys.symbol.glyph == keys.symbol.id
+        }
 
     def __len__(self) -> int:
         """Rows: distinct commands."""
@@ -105,6 +115,9 @@ class SymbolIndex:
                 rank = _rank(keys, raw, folded, parts)
                 if rank is None:
                     continue
+                # Partial matches (a prefix or a part of a command or name) are one tier, ordered by use:
+                # "arrow" finds \\rightarrow before symbol packages' \\arrownot.
+                rank = PARTIAL if PARTIAL <= rank <= SUBSTRING else rank
             else:
                 rank = 0
             # Ties: the command in the query's own case ("right arrow": \\rightarrow before \\Rightarrow), the
@@ -116,8 +129,22 @@ class SymbolIndex:
             alias = bool(raw) and keys.symbol.glyph != keys.symbol.id
             length = len(keys.command) if raw else 0
             ranked.append((rank, other_case, usage, alias, length, order, keys.hit))
+        ranked = _lift_representatives(ranked, self._representative_rows) if raw else ranked
         ranked.sort(key=lambda entry: entry[:6])
         return [entry[6] for entry in ranked]
+
+
+def _lift_representatives(ranked: list[tuple], representative_rows: dict[str, SearchHit]) -> list[tuple]:
+    """A symbol package's own spelling of a symbol that another command represents (`\\plus` of MnSymbol and
+    fdsymbol prints `+`) lifts the representative's row to its rank: "plus" finds `+` before `\\plus` (equal
+    ranks: the representative first, as for aliases)."""
+    best: dict[str, tuple] = {}
+    for entry in ranked:
+        symbol = entry[6].symbol
+        if symbol.source == "package" and symbol.glyph != symbol.id:
+            best[symbol.glyph] = min(best.get(symbol.glyph, entry[:2]), entry[:2])
+    lifted = {id(representative_rows[glyph]): key for glyph, key in best.items() if glyph in representative_rows}
+    return [(*min(entry[:2], lifted.get(id(entry[6]), entry[:2])), *entry[2:]) for entry in ranked]
 
 
 def _rank(keys: _Keys, raw: str, folded: str, parts: list[str]) -> int | None:

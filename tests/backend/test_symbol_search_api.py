@@ -63,7 +63,7 @@ def test_symbols_api_one_row_per_command_with_every_package(shipped):
     rows = search(shipped, q="integral", limit=200).symbols
     iint = [row for row in rows if row.command == "\\iint"]
     assert len(iint) == 1
-    assert iint[0].packages == ["amsmath", "esint"] and iint[0].package == "amsmath"
+    assert iint[0].packages[:2] == ["amsmath", "esint"] and iint[0].package == "amsmath"
     assert len({row.command for row in rows}) == len(rows)
 
 

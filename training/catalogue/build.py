@@ -363,6 +363,15 @@ def update_lookalike_readme(path: Path, entries: list[dict], overrides: dict, al
     _replace_section(path, LOOKALIKES_BEGIN, LOOKALIKES_END, section)
 
 
+def settle_previews(entries: list[dict], config: CatalogueConfig) -> tuple[list[Join], list[Join]]:
+    """Preview look-alike joins (and pairs kept apart by height) for the entries' final groups; sets `glyph`."""
+    from training.catalogue.preview_lookalikes import settle
+
+    overrides = load_overrides(config.overrides)
+    usage = usage_files(config.models_dir)
+    return settle(entries, config.models_dir, lambda joins: assign_glyphs(entries, overrides, usage, joins))
+
+
 def build_catalogue(config: CatalogueConfig) -> BuildReport:
     """Generate symbols.json (and previews when asked) into `config.models_dir`."""
     probe: Probe | None = None
@@ -377,7 +386,7 @@ def build_catalogue(config: CatalogueConfig) -> BuildReport:
 
     entries, report = build_entries(config, probe, sizes)
     if config.previews:
-        from training.catalogue.preview_lookalikes import find_lookalikes, write_joins
+        from training.catalogue.preview_lookalikes import write_joins
         from training.catalogue.previews import render_previews
 
         kinds, report.preview_bytes = render_previews(entries, config.models_dir, use_tex=config.use_tex)
@@ -385,13 +394,9 @@ def build_catalogue(config: CatalogueConfig) -> BuildReport:
             entry["preview_kind"] = kinds[entry["id"]]
         report.unicode_font_previews = [e["id"] for e in entries if e["preview_kind"] == "unicode-font"]
         if config.use_tex:
-            # Groups first without the old joins, so every package-only group is measured afresh.
-            overrides = load_overrides(config.overrides)
-            assign_glyphs(entries, overrides, usage_files(config.models_dir))
-            report.preview_joins, apart = find_lookalikes(entries, config.models_dir)
+            report.preview_joins, apart = settle_previews(entries, config)
             write_joins(report.preview_joins, config.preview_lookalikes, apart)
-            glyphs = assign_glyphs(entries, overrides, usage_files(config.models_dir), report.preview_joins)
-            report.groups = len(set(glyphs.values()))
+            report.groups = len({entry["glyph"] for entry in entries})
     write_catalogue(entries, config.models_dir / "symbols.json")
     if config.readme is not None:
         update_readme(config.readme, report)

@@ -66,9 +66,11 @@ def distinct_looks(overrides: dict) -> list[DistinctLook]:
 
 
 def representative_rank(member: Member) -> tuple:
-    """Sort key: no package, then amssymb/amsmath, then others; math mode first; OT1 before T1; Detexify
+    """Sort key: package symbols (package_symbols.py) after every other member, so they never take an older
+    group's answer; then no package, then amssymb/amsmath, then others; math mode first; OT1 before T1; Detexify
     before extras; shorter command; then command and id so the choice is total and stable."""
     return (
+        1 if member.source == "package" else 0,
         PACKAGE_RANK.get(member.package, 2),
         0 if member.math else 1,
         1 if member.fontenc == "T1" else 0,
@@ -92,7 +94,7 @@ def choose_representative(group: Sequence[Member], usage: Mapping[str, int] | No
     if not usage:
         return ranked
     peers = [ranked] + [
-        m for m in group if m.source != "alias" and representative_rank(m)[:3] == representative_rank(ranked)[:3]
+        m for m in group if m.source != "alias" and representative_rank(m)[:4] == representative_rank(ranked)[:4]
     ]
     best = min(peers, key=lambda m: (-usage.get(m.command, 0), representative_rank(m)))
     files = usage.get(best.command, 0)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from training.catalogue.sty_commands import KERNEL_COMBINATIONS, SYMBOL_PACKAGES, SymbolPackage, package_commands
+from training.catalogue.sty_commands import SYMBOL_PACKAGES, SymbolPackage, kernel_commands, package_commands
 
 # Wider than this (in pt at 10 pt) is a phrase, not a symbol: the widest real symbols measure about 20 pt.
 MAX_WIDTH_PT = 30.0
@@ -66,7 +66,8 @@ def probe_package(
     for command in remaining:
         size = in_math.get(command) or in_text.get(command)
         if size is None:
-            reason = f"LaTeX reports an error with \\usepackage{{{label}}} (it takes arguments or is no command)"
+            preamble_words = f"with \\usepackage{{{label}}}" if name else "with the kernel alone"
+            reason = f"LaTeX reports an error {preamble_words} (it takes arguments or is no command)"
         elif not _has_ink(size):
             reason = "typesets nothing visible (spacing, a switch or an empty box)"
         elif size[0] > MAX_WIDTH_PT:
@@ -82,7 +83,7 @@ def package_symbols(
     sizes: SizeProbe, packages: Sequence[SymbolPackage] = SYMBOL_PACKAGES
 ) -> tuple[list[PackageSymbol], list[LeftOutCommand]]:
     """Every package's symbols (packages in order, commands in file order) plus the kernel's combinations."""
-    found, left_out = probe_package(None, KERNEL_COMBINATIONS, sizes)
+    found, left_out = probe_package(None, kernel_commands(), sizes)
     for package in packages:
         candidates = package_commands(package)
         if package.repeats is not None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,10 @@ SAME_POSITION = 0.25
 PICTURE = 24
 INK_PIXELS = 96  # the ink's longer side when rasterised, as the look-alike test rasterises it
 _DATA_INK = re.compile(r"""data-ink=["']([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)["']""")
+
+
+# Pictures by preview path, for the rounds of one build (`settle` measures the groups again after each round).
+_PICTURES: dict[Path, np.ndarray | None] = {}
 
 
 @dataclass(frozen=True)
@@ -110,17 +114,20 @@ def find_lookalikes(entries: Sequence[dict], models_dir: Path) -> tuple[list[Joi
         groups.setdefault(entry["glyph"], []).append(entry)
     by_id = {entry["id"]: entry for entry in entries}
     ids, pictures, positions, movable = [], [], [], []
-    for glyph in groups:
+    from tqdm import tqdm
+
+    for glyph in tqdm(groups, desc="preview look-alikes"):
         entry = by_id[glyph]
-        if entry.get("preview_kind") != "latex":
-            continue
         path = models_dir / entry["preview"]
-        picture = box_scaled(path) if path.is_file() else None
+        if path not in _PICTURES:
+            _PICTURES[path] = box_scaled(path) if path.is_file() else None
+        picture = _PICTURES[path]
         if picture is None:
             continue
         ids.append(glyph)
         pictures.append(picture)
-        positions.append(vertical_extent(path))
+        # Font previews are centred on the math axis, not set on a baseline: their height says nothing.
+        positions.append(vertical_extent(path) if entry.get("preview_kind") == "latex" else None)
         movable.append(all(member["source"] == "package" for member in groups[glyph]))
     if not ids:
         return [], []
@@ -131,7 +138,6 @@ def find_lookalikes(entries: Sequence[dict], models_dir: Path) -> tuple[list[Joi
     apart: list[Join] = []
     for index in np.flatnonzero(movable):
         elsewhere: list[Join] = []
-        joined = False
         for other in np.argsort(-similarity[index]):
             if similarity[index, other] <= SAME_SHAPE:
                 break
@@ -141,12 +147,29 @@ def find_lookalikes(entries: Sequence[dict], models_dir: Path) -> tuple[list[Joi
             pair = Join(ids[index], ids[other], round(float(similarity[index, other]), 4))
             if same_position(positions[index], positions[other]):
                 joins.append(pair)
-                joined = True
                 break
             elsewhere.append(pair)
-        # A group that joined another is no answer of its own: its other look-alikes do not matter.
-        if not joined:
-            apart += elsewhere
+        # Kept even when the group joined another: the merged group may be represented by this one's member.
+        apart += elsewhere
+    return joins, apart
+
+
+def settle(
+    entries: list[dict], models_dir: Path, regroup: Callable[[Sequence[Join]], object], rounds: int = 5
+) -> tuple[list[Join], list[Join]]:
+    """Joins and kept-apart pairs that hold for the final groups: `find_lookalikes`, then `regroup(joins)` (which
+    sets every entry's `glyph`), repeated while a round finds new joins (a merged group may be represented by
+    another member, whose look-alikes are then measured)."""
+    joins: list[Join] = []
+    apart: list[Join] = []
+    for _ in range(rounds):
+        regroup(joins)
+        found, found_apart = find_lookalikes(entries, models_dir)
+        apart += [pair for pair in found_apart if pair not in apart]
+        new = [join for join in found if join not in joins]
+        if not new:
+            break
+        joins += new
     return joins, apart
 
 

@@ -93,6 +93,10 @@ KERNEL_COMBINATIONS: tuple[str, ...] = (
 )
 
 
+# The kernel's own symbol declarations: `\\lgroup`, `\\lmoustache` and the like, which no symbol list had.
+KERNEL_FILES: tuple[str, ...] = ("fontmath.ltx",)
+
+
 def declared_commands(text: str) -> list[str]:
     """Commands a package file declares, in file order, each once (see the module rule)."""
     found: list[str] = []
@@ -115,6 +119,16 @@ def find_file(name: str) -> Path | None:
         return None
     path = result.stdout.strip()
     return Path(path) if path else None
+
+
+def kernel_commands() -> list[str]:
+    """The kernel's combinations and the commands its font set-up declares."""
+    found = list(KERNEL_COMBINATIONS)
+    for name in KERNEL_FILES:
+        path = find_file(name)
+        if path is not None:
+            found += declared_commands(path.read_text(encoding="latin-1"))
+    return list(dict.fromkeys(found))
 
 
 def package_commands(package: SymbolPackage, files: Iterable[Path] | None = None) -> list[str]:

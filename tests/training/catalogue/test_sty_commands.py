@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from training.catalogue.sty_commands import SYMBOL_PACKAGES, declared_commands, package_commands
+from training.catalogue.sty_commands import SYMBOL_PACKAGES, declared_commands, kernel_commands, package_commands
 
 PACKAGE_FILE = r"""
 \DeclareMathSymbol{\notsign}       {3}{matha}{"7F}
@@ -59,3 +59,5 @@ def test_package_commands_reads_the_files_tex_live_ships():
     )
     mnsymbol = package_commands(by_name["MnSymbol"])
     assert len(mnsymbol) > 1000 and "\\int" in mnsymbol  # \int through MnSymbol's \intop (`also`)
+    kernel = kernel_commands()  # the kernel's combinations and fontmath.ltx's declarations
+    assert {"\\not\\subset", "\\lgroup", "\\lmoustache", "\\alpha"} <= set(kernel)
