@@ -31,6 +31,10 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     build.add_argument("--output", type=Path, default=defaults.output)
     build.add_argument("--synthetic-per-class", type=int, default=defaults.synthetic_per_class)
     build.add_argument("--seed", type=int, default=defaults.seed)
+    build.add_argument(
+        "--derived-per-class", type=int, default=defaults.derived_per_class,
+        help="derived real drawings per class at most (training/data/derive; 0: none)",
+    )  # fmt: skip
     build.add_argument("--workers", type=int, default=defaults.workers)
     build.add_argument("--force", action="store_true", help="rebuild even if the content hash is unchanged")
     build.add_argument("--no-progress", action="store_true")
@@ -61,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             output=arguments.output,
             synthetic_per_class=arguments.synthetic_per_class,
             seed=arguments.seed,
+            derived_per_class=arguments.derived_per_class,
             workers=arguments.workers,
             force=arguments.force,
             progress=not arguments.no_progress,

@@ -23,7 +23,9 @@ class FreshRows:
         path = Path(data_folder) / FILE_NAME
         self.worker: Any = None
         if wanted and len(self.rows) and path.is_file():
-            self.worker = FreshSynthesis(load_templates(path), data.labels[self.rows], seed, HandVariation())
+            # Derived rows (training.data.derive) are redrawn from their own strokes, not from templates.
+            derived = data.strokes[self.rows] if data.strokes is not None else None
+            self.worker = FreshSynthesis(load_templates(path), data.labels[self.rows], seed, HandVariation(), derived)
 
     def before_epoch(self, epoch: int, start_epoch: int, epochs: int) -> bool:
         """Put epoch `epoch`'s drawings in place (epoch 0 learns from the built set's own) and ask for the next

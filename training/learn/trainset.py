@@ -20,6 +20,7 @@ from backend.render import SIZE
 TRAIN, VALIDATION, TEST = 0, 1, 2
 SPLIT_NAMES = {TRAIN: "train", VALIDATION: "validation", TEST: "test"}
 _ARRAYS = ("images", "labels", "split", "source", "group", "synthetic")
+_DERIVED_ARRAYS = ("donor", "strokes")  # present in a set built with derived rows (contracts.md section 2)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class TrainSet:
     group: npt.NDArray[np.int32]  # [N] writer / expression group
     synthetic: npt.NDArray[np.bool_]  # [N]
     meta: dict[str, Any]
+    # Derived rows (training.data.derive): donor classes [N, 3] (-1: none) and packed strokes [N, 96, 2]; None for
+    # a set built without them.
+    donor: npt.NDArray[np.int32] | None = None
+    strokes: npt.NDArray[np.uint8] | None = None
 
     @property
     def classes(self) -> list[str]:
@@ -109,7 +114,15 @@ def load(folder: str | Path) -> TrainSet:
         raise ValueError(f"labels.npy holds indices outside 0..{len(meta['classes']) - 1}")
     if n and arrays["images"].max() > 16:
         raise ValueError("images.npy holds ink counts above 16: not rendered by backend.render.render_counts")
+    optional: dict[str, np.ndarray | None] = {}
+    for name in _DERIVED_ARRAYS:
+        path = folder / f"{name}.npy"
+        optional[name] = np.load(path) if path.is_file() else None
+        if optional[name] is not None and len(optional[name]) != n:
+            raise ValueError(f"{name}.npy must have {n} rows, got {len(optional[name])}")
     return TrainSet(
+        donor=optional["donor"],
+        strokes=optional["strokes"],
         images=arrays["images"],
         labels=labels,
         split=arrays["split"].astype(np.uint8),

@@ -100,9 +100,16 @@ def derive_training_set(source: Path, target: Path, withheld: set[str]) -> dict[
     withheld_index = np.array([i for i, c in enumerate(data.classes) if c in withheld], dtype=np.int64)
     is_withheld = np.isin(data.labels, withheld_index)
     dropped = is_withheld & ~data.synthetic & (data.split != trainset.TEST)
-    keep = ~dropped
+    # Derived rows made from a withheld class's drawings carry them in another form: they go too. Derived rows *of*
+    # a withheld class from other classes' drawings stay: they are what derivation gives a class without real data.
+    from_withheld = (
+        np.isin(data.donor, withheld_index).any(axis=1) if data.donor is not None else np.zeros_like(dropped)
+    )
+    keep = ~(dropped | from_withheld)
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("images", "labels", "split", "source", "group", "synthetic"):
+    names = ["images", "labels", "split", "source", "group", "synthetic"]
+    names += [name for name in ("donor", "strokes") if getattr(data, name) is not None]
+    for name in names:
         array = getattr(data, name)
         if name == "labels":
             array = array.astype(np.int32)
@@ -115,10 +122,12 @@ def derive_training_set(source: Path, target: Path, withheld: set[str]) -> dict[
     meta["transfer"] = {
         "withheld_classes": sorted(withheld),
         "dropped_real_drawings": int(dropped.sum()),
-        "rule": "real train/validation drawings of the withheld classes removed; test split and synthetic kept",
+        "dropped_derived_rows": int(from_withheld.sum()),
+        "rule": "real train/validation drawings of the withheld classes removed, and every derived row made from "
+        "them; test split, synthetic rows and derived rows from other classes kept",
     }
     (target / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
-    return {"dropped": int(dropped.sum()), "kept": int(keep.sum())}
+    return {"dropped": int(dropped.sum()), "dropped_derived": int(from_withheld.sum()), "kept": int(keep.sum())}
 
 
 def checkpoint_scores(

@@ -38,6 +38,8 @@ def fixture_config(output: Path, **changes: object) -> DataConfig:
         # Large held-out shares so the few fixture groups land on every side.
         "test_percent": 40,
         "validation_percent": 20,
+        # Derived rows have their own test (tests/training/data/derive/test_build_derived.py).
+        "derived_per_class": 0,
     }
     settings.update(changes)
     return DataConfig(**settings)  # type: ignore[arg-type]

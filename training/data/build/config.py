@@ -68,6 +68,12 @@ class DataConfig:
     # Fonts drawn per class: each is another letterform of the same symbol to start from (handwriting varies
     # more than one typeface does); six cost about 0.3 s of tracing per class.
     fonts_per_class: int = 6
+    # Derived real drawings (training.data.derive) per class at most, from the relation table below; 0: none.
+    # As many as the synthetic rows (80): derived drawings carry a real hand, templates the symbol's exact shape,
+    # and neither should outweigh the other for a class without real data.
+    derived_per_class: int = 80
+    # The relations between classes, computed from the previews (`python -m training.catalogue.relations`).
+    relations: Path = Path("training/catalogue/relations.json")
     # Rebuild even when the content hash says nothing changed.
     force: bool = False
     progress: bool = True

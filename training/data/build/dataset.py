@@ -22,9 +22,11 @@ from backend.render import SIZE, parameters, render_point_arrays
 from training.data.build.config import DataConfig
 from training.data.build.content_hash import content_hash
 from training.data.build.sources import SOURCE_ORDER, TEMPLATE_ONLY_SOURCES, SourceStream, configured_sources
-from training.data.build.splits import TEST, SplitRule
+from training.data.build.splits import TEST, TRAIN, SplitRule
 from training.data.build.summary import class_count_rows, print_summary, summary_line
 from training.data.build.synthetic import SynthesisResult, SynthesisSettings, synthesise_job
+from training.data.derive import rows as derived
+from training.data.derive.plan import DeriveConfig
 from training.data.labels import Catalogue, LabelMap, hint_for
 from training.data.synth import GlyphPictures, HandVariation
 from training.data.synth.template_store import FILE_NAME as TEMPLATES_FILE
@@ -42,6 +44,7 @@ class RealSamples:
     groups: list[int] = dataclasses.field(default_factory=list)
     group_ids: dict[str, int] = dataclasses.field(default_factory=dict)
     unmapped: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)  # source -> label -> why
+    donors: derived.DonorPool | None = None  # training-split drawings kept for derived rows (None: no derivation)
 
 
 def build(config: DataConfig) -> dict[str, Any]:
@@ -66,6 +69,8 @@ def build(config: DataConfig) -> dict[str, Any]:
         settings["live_database_read_at"] = time.time()  # a live database has no content hash: always rebuild
     inputs = [f for s in streams for f in s.files] + [config.resolve(config.catalogue)] + [Path(f) for f in fonts]
     inputs += [preview for p in pictures_base.values() for preview in p.previews]
+    if config.derived_per_class > 0:
+        inputs.append(config.resolve(config.relations))
     digest = content_hash(inputs, settings)
     output = config.resolve(config.output)
     cached = _cached_summary(output, digest)
@@ -93,12 +98,18 @@ def build(config: DataConfig) -> dict[str, Any]:
         for index, glyph in enumerate(classes)
     ]
     real = RealSamples(unmapped=hershey.unmapped)
+    if config.derived_per_class > 0:
+        real.donors = derived.DonorPool(config.seed)
     synthetic_results = _run_synthesis(
         jobs, config, lambda: _read_real(streams, label_map, classes, rule, real, staging)
     )
 
     arrays = _assemble(real, synthetic_results)
-    for name in ARRAY_NAMES:
+    derivation = _derive(config, catalogue, classes, real, arrays)
+    if derivation is not None:
+        arrays = derived.appended(arrays, derivation[0], derivation[1], SOURCE_ORDER.index("derived"),
+                                  int(arrays["group"].max()) + 1 if len(arrays["group"]) else 0)  # fmt: skip
+    for name in arrays:
         np.save(staging / f"{name}.npy", arrays[name])
     templates_by_class: list[list] = [[] for _ in classes]
     for result in synthetic_results:
@@ -108,6 +119,8 @@ def build(config: DataConfig) -> dict[str, Any]:
     for stream in streams:
         reports[stream.name] = stream.report
     summary = summary_line(arrays, classes, reports, real.unmapped, synthetic_results, output, digest)
+    if derivation is not None:
+        summary["derivation"] = derivation[0].stats
     summary["seconds"] = round(time.monotonic() - started, 1)
     rows = class_count_rows(arrays, classes, catalogue, synthetic_results)
     (staging / "class_counts.tsv").write_text("\n".join("\t".join(map(str, row)) for row in rows) + "\n")
@@ -127,7 +140,25 @@ def build(config: DataConfig) -> dict[str, Any]:
     shutil.rmtree(output, ignore_errors=True)
     staging.rename(output)
     print_summary(reports, real.unmapped, rows, output)
+    if derivation is not None:
+        derived.print_derivation(derivation[0].stats)
     return summary
+
+
+def _derive(
+    config: DataConfig, catalogue: Catalogue, classes: list[str], real: RealSamples, arrays: dict[str, np.ndarray]
+) -> tuple[derived.DerivedRows, np.ndarray] | None:
+    """The derived rows of the build (training.data.derive) and their images, or None when derivation is off."""
+    if real.donors is None:
+        return None
+    class_index = {glyph: index for index, glyph in enumerate(classes)}
+    is_real_train = ~arrays["synthetic"] & (arrays["split"] == TRAIN)
+    real_train = np.bincount(arrays["labels"][is_real_train], minlength=len(classes))
+    rows = derived.derived_rows(
+        config.resolve(config.relations), classes, class_index, catalogue.by_command, real.donors, real_train,
+        DeriveConfig(per_class=config.derived_per_class, seed=config.seed),
+    )  # fmt: skip
+    return rows, derived.render_rows(rows, config.seed, render_point_arrays)
 
 
 @dataclasses.dataclass
@@ -233,6 +264,8 @@ def _read_real(
                 real.splits.append(split)
                 real.sources.append(source_index)
                 real.groups.append(real.group_ids.setdefault(f"{stream.name}|{record.group}", len(real.group_ids)))
+                if split == TRAIN and real.donors is not None:  # donors of derived rows: training drawings only
+                    real.donors.add(class_index[resolution.glyph], record.strokes)
                 if split == TEST:
                     if stream.name not in heldout:
                         heldout[stream.name] = _open_heldout(staging / "heldout" / f"{stream.name}.jsonl.gz")

@@ -23,7 +23,7 @@ from training.data.readers import (
 # Sources whose samples are real handwriting (train, validation and test); the others only seed templates.
 TEMPLATE_ONLY_SOURCES = frozenset({"hershey"})
 # Source names in the order of `source.npy` indices; fixed so the numbers mean the same in every build.
-SOURCE_ORDER = ("crohme", "detypify", "detexify", "feedback", "synthetic")
+SOURCE_ORDER = ("crohme", "detypify", "detexify", "feedback", "synthetic", "derived")
 
 
 @dataclass

@@ -15,6 +15,13 @@ from training.data.readers import SourceReport
 CLASS_COUNT_HEADER = ("class", "command", "real_train", "real_validation", "real_test", "synthetic", "templates")
 
 
+def derived_rows(arrays: dict[str, np.ndarray]) -> np.ndarray:
+    """Which rows are derived drawings (training.data.derive): those with a donor class."""
+    if "donor" not in arrays:
+        return np.zeros(len(arrays["labels"]), dtype=bool)
+    return arrays["donor"][:, 0] >= 0
+
+
 def summary_line(
     arrays: dict[str, np.ndarray],
     classes: list[str],
@@ -26,11 +33,13 @@ def summary_line(
 ) -> dict[str, Any]:
     synthetic = arrays["synthetic"]
     labels = arrays["labels"]
+    derived = derived_rows(arrays)
     return {
         "samples": int(len(labels)),
         "classes": len(classes),
         "real": int((~synthetic).sum()),
-        "synthetic": int(synthetic.sum()),
+        "synthetic": int((synthetic & ~derived).sum()),
+        "derived": int(derived.sum()),
         "unmapped": sum(len(labels_) for labels_ in unmapped.values()),
         "unmapped_records": sum(sum(r.unmapped.values()) for r in reports.values()),
         "rejected": sum(sum(r.rejected.values()) for r in reports.values()),
@@ -52,7 +61,7 @@ def class_count_rows(
         split: np.bincount(arrays["labels"][real & (arrays["split"] == split)], minlength=n)
         for split in (TRAIN, VALIDATION, TEST)
     }
-    synthetic = np.bincount(arrays["labels"][arrays["synthetic"]], minlength=n)
+    synthetic = np.bincount(arrays["labels"][arrays["synthetic"] & ~derived_rows(arrays)], minlength=n)
     origins = {r.class_index: r.origins for r in results}
     rows: list[tuple[Any, ...]] = [CLASS_COUNT_HEADER]
     for index, glyph in enumerate(classes):

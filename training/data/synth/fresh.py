@@ -37,14 +37,26 @@ def draw_epoch(
     seed: int,
     epoch: int,
     config: HandVariation | None = None,
+    derived: npt.NDArray[np.uint8] | None = None,
 ) -> npt.NDArray[np.uint8]:
     """One new image for every synthetic row (`labels[i]` is its class): the class's templates in turn, each
-    augmented afresh. The same (seed, epoch) gives the same images; a class without templates gets blank ones."""
+    augmented afresh. The same (seed, epoch) gives the same images; a class without templates gets blank ones.
+    Rows whose `derived` row (the set's `strokes.npy`, row-aligned with `labels`) holds a drawing are derived rows
+    (`training.data.derive`): redrawn from it on their own random stream, so template rows draw the same images
+    with or without them."""
+    from training.data.derive.fresh import draw_rows
+    from training.data.derive.packed import holds_drawing
+
     config = config or HandVariation()
     rng = np.random.default_rng([seed, 0x5EED, epoch])
     images = np.zeros((len(labels), SIZE, SIZE), dtype=np.uint8)
+    is_derived = holds_drawing(derived) if derived is not None else np.zeros(len(labels), dtype=bool)
+    if is_derived.any():
+        images[is_derived] = draw_rows(derived[is_derived], seed, epoch, render_point_arrays)
     seen: dict[int, int] = {}
     for row, label in enumerate(labels.tolist()):
+        if is_derived[row]:
+            continue
         own = templates[label]
         if not own:
             continue
@@ -59,8 +71,9 @@ def _install(
     labels: np.ndarray,
     seed: int,
     config: HandVariation,
+    derived: np.ndarray | None = None,
 ) -> None:
-    _installed.update(templates=templates, labels=labels, seed=seed, config=config)
+    _installed.update(templates=templates, labels=labels, seed=seed, config=config, derived=derived)
 
 
 def _draw_installed(epoch: int) -> npt.NDArray[np.uint8]:
@@ -76,10 +89,11 @@ class FreshSynthesis:
         labels: npt.NDArray[np.int64],
         seed: int,
         config: HandVariation | None = None,
+        derived: npt.NDArray[np.uint8] | None = None,
     ) -> None:
         # spawn, not fork: the trainer process has torch's and tqdm's threads, which a fork would copy mid-flight.
         context = multiprocessing.get_context("spawn")
-        arguments = (templates, labels, seed, config or HandVariation())
+        arguments = (templates, labels, seed, config or HandVariation(), derived)
         self._pool = context.Pool(1, initializer=_install, initargs=arguments)
         self._pending: tuple[int, Any] | None = None
         self.waited_s = 0.0  # time the trainer spent waiting for the worker

@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from training.data.synth.centerline import image_to_strokes
+from training.data.synth.centerline import hatch_filled_parts, image_to_strokes
+from training.data.synth.fill import scribble_fills
 from training.data.synth.glyph_images import InkImage, character_ink, polyline_ink, svg_ink
 from training.data.synth.hand_forms import hand_variants
 
@@ -73,4 +74,10 @@ def _add(templates: list[Template], origin: str, ink: InkImage | None) -> bool:
     if not strokes:
         return False
     templates.append(Template(origin, strokes))
+    # A filled part (a black star) is also drawn as hands fill it otherwise: its outline with a spiral or a slanted
+    # scribble inside instead of the row-by-row hatching (`training.data.synth.fill`).
+    fills = scribble_fills(ink)
+    if fills:
+        outline = strokes[: len(strokes) - len(hatch_filled_parts(ink))]
+        templates += [Template(f"{origin}+{name}", outline + fill) for name, fill in fills]
     return True
