@@ -5,7 +5,7 @@ The one place this rule lives (the extension's offline mode ports it line for li
 `models/model.json` under `"uncertainty"`, written by `python -m training.ship.calibrate` for every new model.
 
 Inputs are what every answer already has: the model's scores (softmax over the labels, float32) and the rendered
-ink counts (32x32, 0..16). Ten features, all cheap:
+ink counts (32x32, 0..16). Twelve features, all cheap:
 
 | feature | what it measures |
 |---|---|
@@ -19,9 +19,12 @@ ink counts (32x32, 0..16). Ten features, all cheap:
 | `components` | 8-connected ink regions, at most 8 (several symbols side by side are several regions) |
 | `coverage_vs_top` | `coverage` minus the typical coverage of the first candidate's symbol |
 | `heaviness_vs_top` | `heaviness` minus the typical heaviness of the first candidate's symbol |
+| `aspect_vs_top` | `aspect` minus the typical aspect of the first candidate's symbol |
+| `components_vs_top` | `components` minus the typical number of ink regions of the first candidate's symbol |
 
-The last two are why a filled `\\blacktriangleright`, a boxed `\\boxplus` or a circled `\\circledast` is not taken for
-hatching or a scribble: dense ink is junk-like only when the symbol the model names is not itself dense. The typical
+The last four are why a filled `\\blacktriangleright`, a boxed `\\boxplus` or a circled `\\circledast` is not taken for
+hatching or a scribble, nor a `\\fourvdots` for several symbols side by side: ink that looks like junk is junk only
+when the symbol the model names does not look like that itself. The typical
 ink of every output (`typical_ink` in the block, aligned with model.json `labels`) is the mean over drawings of that
 symbol made from its templates with the trainer's hand variation; "first candidate" is the first output with the
 highest score.
@@ -56,8 +59,12 @@ FEATURES = (
     "components",
     "coverage_vs_top",
     "heaviness_vs_top",
+    "aspect_vs_top",
+    "components_vs_top",
 )
 CONFIDENCE_FEATURES = ("log_top1", "log_ratio")
+# The ink features each output has a typical value of (model.json "typical_ink"), in FEATURES order.
+TYPICAL_INK = ("coverage", "heaviness", "aspect", "components")
 MAX_COMPONENTS = 8
 # Scores of 0 (underflow) would make ln undefined; this floor is far below any score that matters.
 SCORE_FLOOR = 1e-30
@@ -99,16 +106,19 @@ def _components(ink: npt.NDArray[np.bool_]) -> int:
 
 @dataclass(frozen=True)
 class TypicalInk:
-    """Per model output (model.json `labels` order): the mean coverage and heaviness of drawings of its symbol."""
+    """Per model output (model.json `labels` order): the mean coverage, heaviness, aspect and ink regions of
+    drawings of its symbol."""
 
     coverage: npt.NDArray[np.float64]  # [C]
     heaviness: npt.NDArray[np.float64]  # [C]
+    aspect: npt.NDArray[np.float64]  # [C]
+    components: npt.NDArray[np.float64]  # [C]
 
 
 def features(
     scores: npt.NDArray[np.floating], counts: npt.NDArray[np.integer], typical: TypicalInk
 ) -> npt.NDArray[np.float64]:
-    """The ten features (FEATURES order) of one answer: scores [C], ink counts [32, 32], the outputs' typical ink."""
+    """The twelve features (FEATURES order) of one answer: scores [C], ink counts [32, 32], the outputs' typical ink."""
     p = np.asarray(scores, dtype=np.float64)
     if len(p) != len(typical.coverage):
         raise UncertaintyError(f"the rule's typical_ink has {len(typical.coverage)} outputs, the model {len(p)}")
@@ -129,6 +139,7 @@ def features(
     else:
         aspect, heaviness = 0.0, 0.0
     coverage = inked / ink.size
+    components = float(_components(ink))
     return np.array(
         [
             np.log(p1),
@@ -138,9 +149,11 @@ def features(
             coverage,
             heaviness,
             aspect,
-            float(_components(ink)),
+            components,
             coverage - float(typical.coverage[first]),
             heaviness - float(typical.heaviness[first]),
+            aspect - float(typical.aspect[first]),
+            components - float(typical.components[first]),
         ],
         dtype=np.float64,
     )
@@ -172,8 +185,7 @@ class UncertaintyRule:
                 raise UncertaintyError(f"features are {block['features']}, this server computes {list(FEATURES)}")
             rule = cls(
                 typical=TypicalInk(
-                    coverage=np.array(block["typical_ink"]["coverage"], dtype=np.float64),
-                    heaviness=np.array(block["typical_ink"]["heaviness"], dtype=np.float64),
+                    **{name: np.array(block["typical_ink"][name], dtype=np.float64) for name in TYPICAL_INK}
                 ),
                 mean=np.array(block["mean"], dtype=np.float64),
                 scale=np.array(block["scale"], dtype=np.float64),
@@ -192,8 +204,7 @@ class UncertaintyRule:
         n, h, outputs = len(FEATURES), len(rule.hidden_bias), len(rule.typical.coverage)
         if (
             outputs == 0
-            or rule.typical.coverage.shape != (outputs,)
-            or rule.typical.heaviness.shape != (outputs,)
+            or any(getattr(rule.typical, name).shape != (outputs,) for name in TYPICAL_INK)
             or rule.mean.shape != (n,)
             or rule.scale.shape != (n,)
             or rule.hidden_weights.shape != (h, n)

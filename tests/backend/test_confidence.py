@@ -13,14 +13,20 @@ from tests.backend.live_server import SHIPPED_MODEL_DIR, shipped_model_present
 
 
 def _typical(outputs: int) -> confidence.TypicalInk:
-    return confidence.TypicalInk(coverage=np.full(outputs, 0.1), heaviness=np.full(outputs, 0.7))
+    return confidence.TypicalInk(
+        coverage=np.full(outputs, 0.1),
+        heaviness=np.full(outputs, 0.7),
+        aspect=np.full(outputs, 0.5),
+        components=np.full(outputs, 1.0),
+    )
 
 
 def _rule_block(hidden: int = 2, outputs: int = 2) -> dict:
     n = len(confidence.FEATURES)
     return {
         "features": list(confidence.FEATURES),
-        "typical_ink": {"coverage": [0.1] * outputs, "heaviness": [0.7] * outputs},
+        "typical_ink": {"coverage": [0.1] * outputs, "heaviness": [0.7] * outputs, "aspect": [0.5] * outputs}
+        | {"components": [1.0] * outputs},
         "mean": [0.0] * n,
         "scale": [1.0] * n,
         "hidden": {"weights": [[0.0] * n for _ in range(hidden)], "bias": [0.0] * hidden},
@@ -44,6 +50,8 @@ def test_features_of_a_plus_and_a_clear_winner() -> None:
     assert 0 < values["coverage"] < 0.3 and 0 < values["heaviness"] <= 1
     assert values["coverage_vs_top"] == pytest.approx(values["coverage"] - 0.1)
     assert values["heaviness_vs_top"] == pytest.approx(values["heaviness"] - 0.7)
+    assert values["aspect_vs_top"] == pytest.approx(values["aspect"] - 0.5)
+    assert values["components_vs_top"] == 0.0
 
 
 def test_features_vs_top_read_the_first_candidates_typical_ink() -> None:
@@ -51,7 +59,12 @@ def test_features_vs_top_read_the_first_candidates_typical_ink() -> None:
     symbol's typical ink and near a filled one's, and of two tied outputs the first counts (numpy's argmax)."""
     filled = np.zeros((32, 32), dtype=np.uint8)
     filled[4:28, 4:28] = 16
-    typical = confidence.TypicalInk(coverage=np.array([0.05, 0.55, 0.3]), heaviness=np.array([0.6, 0.95, 0.8]))
+    typical = confidence.TypicalInk(
+        coverage=np.array([0.05, 0.55, 0.3]),
+        heaviness=np.array([0.6, 0.95, 0.8]),
+        aspect=np.array([0.2, 1.0, 0.5]),
+        components=np.array([3.0, 1.0, 2.0]),
+    )
     at = confidence.FEATURES.index("coverage_vs_top")
     thin_first = confidence.features(np.array([0.7, 0.2, 0.1], dtype=np.float32), filled, typical)
     filled_first = confidence.features(np.array([0.2, 0.7, 0.1], dtype=np.float32), filled, typical)
@@ -60,6 +73,8 @@ def test_features_vs_top_read_the_first_candidates_typical_ink() -> None:
     assert thin_first[at] == pytest.approx(coverage - 0.05)
     assert filled_first[at] == pytest.approx(coverage - 0.55)
     assert tied[at] == pytest.approx(coverage - 0.55)
+    regions = confidence.FEATURES.index("components_vs_top")
+    assert thin_first[regions] == -2.0 and filled_first[regions] == 0.0  # one square: 1 region against 3 and 1
 
 
 def test_features_refuse_scores_of_another_model() -> None:

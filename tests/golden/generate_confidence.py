@@ -25,10 +25,12 @@ def rule_block(rng: np.random.Generator) -> dict:
     n, hidden = len(confidence.FEATURES), 4
     return {
         "features": list(confidence.FEATURES),
-        # Typical ink of each of the LABELS outputs: the two *_vs_top features read the first candidate's.
+        # Typical ink of each of the LABELS outputs: the four *_vs_top features read the first candidate's.
         "typical_ink": {
             "coverage": rng.uniform(0.02, 0.4, LABELS).round(6).tolist(),
             "heaviness": rng.uniform(0.5, 0.9, LABELS).round(6).tolist(),
+            "aspect": rng.uniform(0.1, 1.0, LABELS).round(6).tolist(),
+            "components": rng.uniform(1.0, 3.0, LABELS).round(6).tolist(),
         },
         "mean": rng.normal(0, 1, n).round(6).tolist(),
         "scale": rng.uniform(0.5, 2, n).round(6).tolist(),

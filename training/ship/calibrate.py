@@ -19,11 +19,11 @@ re-fitted. What it fits (the rule itself is `backend/confidence.py`; figures in 
   "not sure" may well fall on.
 - Junk drawings: `training/ship/junk.py`, `junk_per_kind` of each kind; expressions and words are built from the
   CROHME records of the validation split (same split rule as the data build), so no test writer is seen.
-- Typical ink per output (`typical_ink`): mean coverage and heaviness of the template drawings of its symbol (all
-  classes), which the rule's two `*_vs_top` features compare a drawing with.
+- Typical ink per output (`typical_ink`): mean coverage, heaviness, aspect and ink regions of the template drawings
+  of its symbol (all classes), which the rule's four `*_vs_top` features compare a drawing with.
 - `confidence`: Platt scaling, a logistic regression of "the first candidate is the drawn symbol" on
   [ln top score, ln(top / second)] over the real drawings.
-- `not_sure`: a one-hidden-layer network (`hidden_units` tanh units) on the ten standardised features, symbols vs
+- `not_sure`: a one-hidden-layer network (`hidden_units` tanh units) on the twelve standardised features, symbols vs
   junk with both sides weighted equally (L-BFGS, full batch), then the lowest threshold that flags at most
   `real_flagged_target` of the common drawings and at most `rare_flagged_target` of the rare and template
   drawings together (the aims on held-out data: <= 2 % common, <= 8 % rare; fitting aims lower).
@@ -248,7 +248,7 @@ def calibrate(config: CalibrateConfig) -> dict[str, Any]:
     shares = {"common": config.common_share, "rare": config.rare_share, "templates": config.template_share}
     block: dict[str, Any] = {
         "features": list(confidence.FEATURES),
-        "typical_ink": {"coverage": typical.coverage.tolist(), "heaviness": typical.heaviness.tolist()},
+        "typical_ink": {name: getattr(typical, name).tolist() for name in confidence.TYPICAL_INK},
         **fit_junk_network(*symbol_weights(groups, shares), junk_rows, config),
         "confidence": {"features": list(confidence.CONFIDENCE_FEATURES), "weights": weights, "bias": bias},
         "threshold": 0.0,

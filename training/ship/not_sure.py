@@ -68,22 +68,23 @@ def template_drawings(
 def typical_ink(
     counts: npt.NDArray[np.uint8], groups: npt.NDArray[np.int64], group_of_output: npt.NDArray[np.int64]
 ) -> confidence.TypicalInk:
-    """Per model output, the mean coverage and heaviness of the drawings of its glyph group (`groups[i]` is the
-    group of drawing i); outputs whose group has no drawing get the mean over all drawings."""
-    # The rule's own coverage and heaviness (its features of a one-output answer), so the two stay one definition.
-    one_output = confidence.TypicalInk(np.zeros(1), np.zeros(1))
-    at = [confidence.FEATURES.index("coverage"), confidence.FEATURES.index("heaviness")]
+    """Per model output, the mean of each `confidence.TYPICAL_INK` feature over the drawings of its glyph group
+    (`groups[i]` is the group of drawing i); outputs whose group has no drawing get the mean over all drawings."""
+    # The rule's own ink features (of a one-output answer), so each stays one definition.
+    names = confidence.TYPICAL_INK
+    one_output = confidence.TypicalInk(*(np.zeros(1) for _ in names))
+    at = [confidence.FEATURES.index(name) for name in names]
     score = np.ones(1, dtype=np.float32)
-    ink = np.array([confidence.features(score, c, one_output)[at] for c in counts]).reshape(-1, 2)
+    ink = np.array([confidence.features(score, c, one_output)[at] for c in counts]).reshape(-1, len(names))
     size = int(group_of_output.max()) + 1 if len(group_of_output) else 0
-    total, seen = np.zeros((size, 2)), np.zeros(size)
+    total, seen = np.zeros((size, len(names))), np.zeros(size)
     if len(ink):
         np.add.at(total, groups, ink)
         np.add.at(seen, groups, 1)
-    overall = ink.mean(axis=0) if len(ink) else np.zeros(2)
+    overall = ink.mean(axis=0) if len(ink) else np.zeros(len(names))
     per_group = np.where(seen[:, None] > 0, total / np.maximum(seen, 1)[:, None], overall)
     per_output = per_group[group_of_output]
-    return confidence.TypicalInk(coverage=per_output[:, 0].copy(), heaviness=per_output[:, 1].copy())
+    return confidence.TypicalInk(**{name: per_output[:, i].copy() for i, name in enumerate(names)})
 
 
 def flag_rates(

@@ -14,7 +14,11 @@ export const FEATURES = [
   'components',
   'coverage_vs_top',
   'heaviness_vs_top',
+  'aspect_vs_top',
+  'components_vs_top',
 ];
+// The ink features each output has a typical value of (model.json "typical_ink"), in FEATURES order.
+export const TYPICAL_INK = ['coverage', 'heaviness', 'aspect', 'components'];
 export const MAX_COMPONENTS = 8;
 const SCORE_FLOOR = 1e-30;
 const MAX_COUNT = 16;
@@ -71,10 +75,11 @@ export function components(ink, size) {
 }
 
 /**
- * The ten features (FEATURES order) of one answer.
+ * The twelve features (FEATURES order) of one answer.
  * @param {Float32Array|number[]} scores one probability per model label
  * @param {Uint8Array|number[]} counts the rendered ink counts, 32*32 row-major (src/render.js renderCounts)
- * @param {{coverage: number[], heaviness: number[]}} typical per model label, the typical ink of its symbol
+ * @param {{coverage: number[], heaviness: number[], aspect: number[], components: number[]}} typical per model
+ *   label, the typical ink of its symbol
  */
 export function features(scores, counts, typical) {
   if (scores.length !== typical.coverage.length) {
@@ -120,6 +125,7 @@ export function features(scores, counts, typical) {
     heaviness = total / MAX_COUNT / inked;
   }
   const coverage = inked / counts.length;
+  const regions = components(ink, size);
   return [
     Math.log(p1),
     Math.log(p1 / p2),
@@ -128,9 +134,11 @@ export function features(scores, counts, typical) {
     coverage,
     heaviness,
     aspect,
-    components(ink, size),
+    regions,
     coverage - typical.coverage[first],
     heaviness - typical.heaviness[first],
+    aspect - typical.aspect[first],
+    regions - typical.components[first],
   ];
 }
 
@@ -140,7 +148,7 @@ export class UncertaintyRule {
     if (!block || JSON.stringify(block.features) !== JSON.stringify(FEATURES)) {
       throw new Error(`model.json uncertainty: features are ${JSON.stringify(block?.features)}, expected ${FEATURES}`);
     }
-    this.typical = { coverage: block.typical_ink?.coverage ?? [], heaviness: block.typical_ink?.heaviness ?? [] };
+    this.typical = Object.fromEntries(TYPICAL_INK.map((name) => [name, block.typical_ink?.[name] ?? []]));
     this.mean = block.mean;
     this.scale = block.scale;
     this.hiddenWeights = block.hidden.weights;
@@ -155,7 +163,7 @@ export class UncertaintyRule {
     const outputs = this.typical.coverage.length;
     if (
       outputs === 0 ||
-      this.typical.heaviness.length !== outputs ||
+      TYPICAL_INK.some((name) => this.typical[name].length !== outputs) ||
       this.mean.length !== n ||
       this.scale.length !== n ||
       this.hiddenWeights.length !== h ||

@@ -123,6 +123,8 @@ def test_typical_ink_is_the_mean_of_each_outputs_group() -> None:
     typical = not_sure.typical_ink(counts, np.array([0, 0, 1]), group_of_output=np.array([0, 1, 1, 2]))
     np.testing.assert_allclose(typical.coverage, [24 / 1024, 576 / 1024, 576 / 1024, (2 * 24 + 576) / 3 / 1024])
     np.testing.assert_allclose(typical.heaviness, [0.5, 1.0, 1.0, (0.5 + 0.5 + 1.0) / 3])
+    np.testing.assert_allclose(typical.aspect, [1 / 24, 1.0, 1.0, (2 / 24 + 1.0) / 3])
+    np.testing.assert_allclose(typical.components, [1.0, 1.0, 1.0, 1.0])
 
 
 def test_template_drawings_vary_each_class_and_skip_classes_without_templates() -> None:
