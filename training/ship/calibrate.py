@@ -62,7 +62,7 @@ class CalibrateConfig:
     data: str = "data-cache/dataset"  # training set folder (contracts section 2): its validation split is the real side
     crohme: str = "../shared/data/crohme2014-isolated/samples.jsonl.gz"  # CROHME records to build expressions/words
     catalogue: str = "models/symbols.json"  # word commands (\\sin, \\log, ...) a generated word must not spell
-    junk_per_kind: int = 500  # junk drawings of each kind: 3,000 in all, about half the real validation drawings
+    junk_per_kind: int = 500  # junk drawings of each kind: 3,500 in all, about half the real validation drawings
     seed: int = 13  # junk, template drawings and network initialisation; make eval uses other seeds
     hidden_units: int = 8  # enough to combine "smeared scores" with "wide band" and "dense ink" (a linear rule
     # on the same features catches about half the junk at 2 % real flagged, 8 units over 90 %)

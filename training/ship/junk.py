@@ -1,6 +1,6 @@
 """Junk drawings: what a user may draw that is no single symbol, for calibrating the "not sure" answer.
 
-The recognizer must say "not sure" for these instead of naming a symbol with confidence. Six kinds, equal
+The recognizer must say "not sure" for these instead of naming a symbol with confidence. Seven kinds, equal
 counts, all deterministic for a seed:
 
 - `scribble`: one or two smooth strokes through 8-20 random points of a box, a tangle of loops.
@@ -11,6 +11,9 @@ counts, all deterministic for a seed:
 - `word`: 3-5 CROHME letters of one writer written side by side on a common baseline (`nxb`, `kta`); strings
   that the catalogue has as a single command (`\\sin`, `\\log`, `\\lim`, ...) are never formed.
 - `taps`: a blank stroke (one point, a tap) or 2-5 taps scattered over the canvas.
+- `zigzag`: one stroke of 8-14 straight runs between random points of the box, as a hand crosses something out.
+  Added with issue 24: the rule that compares ink with the named symbol let such tangles pass when the model read
+  them as a star (a star is crossing straight strokes too), and the browser tests draw exactly these.
 
 What is deliberately *not* junk: a short line or a small hook. The renderer scales every drawing to one size
 (backend/render.py), so a tiny stroke is exactly a full-size `-`, `/` or `(` to the model, and a user drawing
@@ -31,7 +34,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-KINDS = ("scribble", "hatch", "coil", "expression", "word", "taps")
+KINDS = ("scribble", "hatch", "coil", "expression", "word", "taps", "zigzag")
 # CROHME letters usable in a word (digits and operators would make an expression instead).
 LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 # Letters that hang below the baseline: their box bottom sits this share of their height under it.
@@ -100,6 +103,15 @@ def coil(rng: np.random.Generator) -> Strokes:
 def taps(rng: np.random.Generator) -> Strokes:
     count = 1 if rng.random() < 0.4 else int(rng.integers(2, 6))
     return [rng.uniform(0.0, 100.0, (1, 2)) for _ in range(count)]
+
+
+def zigzag(rng: np.random.Generator) -> Strokes:
+    corners = rng.uniform(0.0, 100.0, (int(rng.integers(9, 16)), 2))
+    runs = [
+        np.linspace(a, b, int(rng.integers(4, 9)), endpoint=False)
+        for a, b in zip(corners[:-1], corners[1:], strict=True)
+    ]
+    return [_wobble(np.vstack([*runs, corners[-1:]]), rng, 0.3)]
 
 
 def _record_strokes(record: dict[str, Any]) -> Strokes:
@@ -172,6 +184,7 @@ def generate(count_per_kind: int, pieces: CrohmePieces, seed: int) -> list[JunkD
         "expression": pieces.expression,
         "word": pieces.word,
         "taps": taps,
+        "zigzag": zigzag,
     }
     drawings = []
     for index, kind in enumerate(KINDS):

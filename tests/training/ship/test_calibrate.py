@@ -81,7 +81,7 @@ def test_calibrate_writes_a_rule_the_server_accepts(model_dir: Path, dataset: Pa
     pooled = groups["rare"]["flagged"] * groups["rare"]["n"] + groups["templates"]["flagged"] * groups["templates"]["n"]
     assert pooled <= 0.05 * (groups["rare"]["n"] + groups["templates"]["n"])
     assert len(after["uncertainty"]["typical_ink"]["coverage"]) == len(before["labels"])
-    assert set(result["junk_caught_by_kind"]) == {"scribble", "hatch", "coil", "expression", "word", "taps"}
+    assert set(result["junk_caught_by_kind"]) == {"scribble", "hatch", "coil", "expression", "word", "taps", "zigzag"}
     assert result["junk_caught"] > 0.5  # clean shapes against scribbles: easy to tell apart
     assert rule.threshold == after["uncertainty"]["threshold"]
     assert after["uncertainty"]["model_sha256"] == before["sha256"]
@@ -100,7 +100,7 @@ def test_calibrate_writes_a_rule_the_server_accepts(model_dir: Path, dataset: Pa
     assert uncertainty["real_n"] == report["n"]
     assert 0 <= uncertainty["real_flagged"] <= 1
     # The tiny held-out file has no writers or expressions: only the generated kinds are checked.
-    assert set(uncertainty["junk_caught_by_kind"]) == {"scribble", "hatch", "coil", "taps"}
+    assert set(uncertainty["junk_caught_by_kind"]) == {"scribble", "hatch", "coil", "taps", "zigzag"}
 
 
 @pytest.mark.slow

@@ -66,7 +66,7 @@ def test_expression_keeps_its_symbols_in_their_places() -> None:
 
 def test_generate_without_crohme_records_leaves_those_kinds_out() -> None:
     drawings = junk.generate(3, junk.CrohmePieces([]), seed=0)
-    assert {d.kind for d in drawings} == {"scribble", "hatch", "coil", "taps"}
+    assert {d.kind for d in drawings} == {"scribble", "hatch", "coil", "taps", "zigzag"}
 
 
 def test_catalogue_words_takes_word_commands_only() -> None:
