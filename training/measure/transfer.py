@@ -126,8 +126,19 @@ def derive_training_set(source: Path, target: Path, withheld: set[str]) -> dict[
         "rule": "real train/validation drawings of the withheld classes removed, and every derived row made from "
         "them; test split, synthetic rows and derived rows from other classes kept",
     }
+    # Per withheld class, the derived rows it keeps (made from classes that are not withheld): the figure is
+    # reported apart for the classes derivation reaches and those it does not.
+    kept_derived = keep & (data.donor[:, 0] >= 0) if data.donor is not None else np.zeros_like(keep)
+    per_class = np.bincount(data.labels[kept_derived], minlength=len(data.classes))
+    derived_rows = {data.classes[i]: int(per_class[i]) for i in withheld_index.tolist()}
+    meta["transfer"]["derived_rows_of_withheld"] = derived_rows
     (target / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
-    return {"dropped": int(dropped.sum()), "dropped_derived": int(from_withheld.sum()), "kept": int(keep.sum())}
+    return {
+        "dropped": int(dropped.sum()),
+        "dropped_derived": int(from_withheld.sum()),
+        "kept": int(keep.sum()),
+        "derived_rows_of_withheld": derived_rows,
+    }
 
 
 def checkpoint_scores(
@@ -229,11 +240,17 @@ def run(config: TransferConfig) -> dict[str, Any]:
     images, labels = data.images[test], data.labels[test]
     keys = [withheld.get(data.classes[label], data.classes[label]) for label in labels]
 
+    reached = {c for c, rows in derivation["derived_rows_of_withheld"].items() if rows > 0}
+    has_derived = np.array([data.classes[label] in reached for label in labels], dtype=bool)
+
     def report(scores: npt.NDArray[np.float32]) -> dict[str, Any]:
-        return {
-            "synthetic_only": score_table(scores[is_withheld], labels[is_withheld], _pick(keys, is_withheld)),
-            "with_real_data": score_table(scores[~is_withheld], labels[~is_withheld], _pick(keys, ~is_withheld)),
+        parts = {
+            "synthetic_only": is_withheld,
+            "with_real_data": ~is_withheld,
+            "withheld_with_derived": is_withheld & has_derived,  # learnt from derived real drawings too
+            "withheld_without_derived": is_withheld & ~has_derived,  # from templates only
         }
+        return {name: score_table(scores[mask], labels[mask], _pick(keys, mask)) for name, mask in parts.items()}
 
     result: dict[str, Any] = {
         "config": asdict(config),
@@ -285,8 +302,14 @@ def print_report(result: dict[str, Any]) -> None:
     for key in sorted(transfer["by_class"]):
         cells = (cell(column["synthetic_only"]["by_class"][key]) for _, column in columns)
         print(f"{key:<14}" + "".join(f"{text:>36}" for text in cells))
-    for title, part in (("ALL withheld", "synthetic_only"), ("other CROHME", "with_real_data")):
-        print(f"{title:<14}" + "".join(f"{cell(column[part]):>36}" for _, column in columns))
+    rows = (
+        ("ALL withheld", "synthetic_only"),
+        ("  derived", "withheld_with_derived"),
+        ("  no derived", "withheld_without_derived"),
+        ("other CROHME", "with_real_data"),
+    )
+    for title, part in rows:
+        print(f"{title:<14}" + "".join(f"{cell(column.get(part, {})):>36}" for _, column in columns))
 
 
 def _parse_args(argv: list[str] | None) -> TransferConfig:

@@ -73,3 +73,5 @@ def test_withheld_class_drawings_never_reach_training_as_donors(tmp_path: Path, 
     assert int((derived & (kept.labels == TIMES)).sum()) == 10
     assert int((derived & (kept.labels == LESS)).sum()) == 10
     assert set(kept.donor[derived & (kept.labels == TIMES), 0].tolist()) == {PLUS}
+    # ... and the measure reports the withheld classes that derivation reaches apart from the others.
+    assert result["derived_rows_of_withheld"] == {CLASSES[LESS]: 10, CLASSES[TIMES]: 10}
