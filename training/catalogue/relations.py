@@ -543,7 +543,7 @@ def negation_relations(matcher: Matcher, config: RelationsConfig) -> list[Relati
             # the shape itself (the diagonal of a `Z`, the stem of a `b`).
             top, bottom = offset[0], offset[0] + part.shape[0]
             line_top, line_bottom = run[1][:, 1].min(), run[1][:, 1].max()
-            if not (line_top < top - 0.08 * h or line_bottom > bottom + 0.08 * h):
+            if not (line_top < top - 0.03 * h or line_bottom > bottom + 0.03 * h):
                 continue
             # ... and across its middle, not along an edge (the stem of a `\\vdash`, the end of a `\\neg`): where
             # the line passes the remainder's middle height, it is within its middle 60 %.

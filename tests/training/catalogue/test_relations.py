@@ -12,28 +12,28 @@ from training.catalogue import relations
 from training.data.labels import Catalogue
 
 ROOT = Path(__file__).resolve().parents[3]
-# Rows per kind and target classes per kind of the committed table (1,046 glyph groups). A change of the
+# Rows per kind and target classes per kind of the committed table (4,782 glyph groups with a preview). A change of the
 # catalogue or of the rules changes these: rerun `python -m training.catalogue.relations`, look at the new rows
 # (its docstring says how), and update the numbers.
 PINNED_COUNTS = {
-    "enclose": 27,
-    "negate": 46,
-    "reflect": 810,
-    "rotate": 897,
-    "row": 49,
-    "self": 942,
-    "stack": 156,
-    "stretch": 28,
+    "enclose": 213,
+    "negate": 381,
+    "reflect": 7818,
+    "rotate": 10447,
+    "row": 282,
+    "self": 4802,
+    "stack": 546,
+    "stretch": 192,
 }
 PINNED_TARGETS = {
-    "enclose": 22,
-    "negate": 43,
-    "reflect": 369,
-    "rotate": 359,
-    "row": 30,
-    "self": 506,
-    "stack": 89,
-    "stretch": 13,
+    "enclose": 178,
+    "negate": 369,
+    "reflect": 2654,
+    "rotate": 2864,
+    "row": 243,
+    "self": 2681,
+    "stack": 394,
+    "stretch": 99,
 }
 # Checked by eye: (kind, source commands, transform, target command). Every one must stay in the table.
 CHECKED_PRESENT = [
