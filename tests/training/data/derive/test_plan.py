@@ -50,13 +50,13 @@ def relations() -> list[dict]:
 STROKES = {"a": 1, "b": 2, "c": 3, "slash": 4, "ring": 5}
 
 
-def make_plan(per_class: int = 12, self_below: int = 10) -> tuple[Plan, np.ndarray]:
+def make_plan(per_class: int = 12, self_below: int = 10, targets_below: int = 20) -> tuple[Plan, np.ndarray]:
     donors = {INDEX[c]: drawings(n, 3 if c != "c" else 40, seed=n) for c, n in STROKES.items()}
     helpers = {"slash": [INDEX["slash"]], "bar": [], "circle": [INDEX["ring"]], "square": []}
     counts = np.zeros(len(CLASSES), dtype=np.int64)
     for c, d in donors.items():
         counts[c] = len(d)
-    config = DeriveConfig(per_class=per_class, self_below=self_below, seed=3)
+    config = DeriveConfig(per_class=per_class, self_below=self_below, targets_below=targets_below, seed=3)
     return Plan(relations(), INDEX, donors, helpers, config), counts
 
 
@@ -92,3 +92,14 @@ def test_derive_is_repeatable_and_spreads_over_donor_drawings() -> None:
     assert np.array_equal(first.strokes, second.strokes)
     turned = first.strokes[first.labels == INDEX["d"]]  # 12 rows from 40 drawings of `c`
     assert len({row.tobytes() for row in turned}) == len(turned)
+
+
+def test_derive_gives_classes_with_enough_real_drawings_only_their_own_symmetries() -> None:
+    plan, counts = make_plan(self_below=100)
+    counts[INDEX["d"]] = 25  # `d` now has real drawings of its own (25 >= targets_below 20): no turned `c` for it
+    rows = derive(plan, CLASSES, counts)
+    per_class = np.bincount(rows.labels, minlength=len(CLASSES))
+    assert per_class[INDEX["d"]] == 0
+    assert per_class[INDEX["t_rot"]] == 12  # no real drawings: derived as before
+    # `c` has 40 real drawings, above targets_below, yet below self_below here: its own symmetry still applies.
+    assert per_class[INDEX["c"]] == 12 and set(np.array(rows.kinds)[rows.labels == INDEX["c"]]) == {"self"}
