@@ -8,7 +8,7 @@ commands (`\\le` counts for the `\\leq` group). The prior of group g is add-alph
 
 and a model's class scores become `log p(g | drawing) + strength * log P(g)` (the scores times P(g)^strength,
 renormalised). `strength` 0 turns the prior off; 1 is Bayes' rule for a model trained on balanced classes.
-The shipped value was chosen on the validation split's real drawings (`python -m training.catalogue.prior_eval`,
+The shipped value was chosen on the validation split's real drawings (`python -m training.measure.prior_strength`,
 training/catalogue/README.md): the strength with the best top-1 whose top-5 is not lower than without a prior.
 File counts, not occurrences: one generated table that repeats a symbol 3,000 times is one file.
 

@@ -116,7 +116,7 @@ def test_load_usage_committed_everyday_symbols_outrank_rare_look_alikes():
 
 
 def test_apply_prior_of_the_negated_prior_gives_back_the_scores(catalogue):
-    """prior_eval divides a baked-in prior out this way before trying other strengths."""
+    """prior_strength divides a baked-in prior out this way before trying other strengths."""
     rng = np.random.default_rng(0)
     scores = rng.dirichlet(np.ones(3), size=4).astype(np.float32)
     prior = log_prior(["leq", "tri", "rare"], catalogue, USAGE, PriorConfig(strength=0.3))

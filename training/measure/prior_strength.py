@@ -1,6 +1,6 @@
 """Choose and measure the usage prior's strength with the shipped model:
 
-    python -m training.catalogue.prior_eval [--model models] [--dataset data-cache/dataset]
+    python -m training.measure.prior_strength [--model models] [--dataset data-cache/dataset]
 
 Scores the real drawings (not synthetic) of the built dataset's validation and test splits (contracts section 2:
 writers / expressions the model never trained on) with the exported ONNX model, multiplies the softmax scores by
@@ -122,7 +122,7 @@ def measure(config: PriorEvalConfig) -> dict:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(prog="python -m training.catalogue.prior_eval", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m training.measure.prior_strength", description=__doc__)
     parser.add_argument("--model", type=Path, default=PriorEvalConfig.model)
     parser.add_argument("--dataset", type=Path, default=PriorEvalConfig.dataset)
     parser.add_argument("--json", action="store_true", help="end with the result as one JSON line")

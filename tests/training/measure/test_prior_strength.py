@@ -1,10 +1,10 @@
-"""The ranking that prior_eval measures: glyph groups scored by their best label, as the server shows them."""
+"""The ranking that prior_strength measures: glyph groups scored by their best label, as the server shows them."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from training.catalogue.prior_eval import accuracy, glyph_ranks
+from training.measure.prior_strength import accuracy, glyph_ranks
 
 
 def test_glyph_ranks_score_each_group_by_its_best_label():
