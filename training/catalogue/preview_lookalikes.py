@@ -68,7 +68,14 @@ def box_scaled(svg_path: Path) -> np.ndarray | None:
     if len(rows) == 0:
         return None
     longer = max(rows[-1] - rows[0], columns[-1] - columns[0]) + 1
-    ink = rasterise(4.0 * INK_PIXELS / longer)
+    return ink_vector(rasterise(4.0 * INK_PIXELS / longer))
+
+
+def ink_vector(ink: np.ndarray, size: int = PICTURE) -> np.ndarray | None:
+    """An ink picture cropped to its box, centred on a square, scaled to size x size and made a zero-mean unit
+    vector (the look-alike measure: a dot product of two is their cosine similarity); None for a blank picture."""
+    from PIL import Image
+
     rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if len(rows) == 0:
         return None
@@ -78,7 +85,7 @@ def box_scaled(svg_path: Path) -> np.ndarray | None:
     top, left = (side - ink.shape[0]) // 2, (side - ink.shape[1]) // 2
     canvas[top : top + ink.shape[0], left : left + ink.shape[1]] = ink
     small = np.asarray(
-        Image.fromarray((canvas * 255).astype(np.uint8)).resize((PICTURE, PICTURE), Image.BILINEAR), np.float32
+        Image.fromarray((canvas * 255).astype(np.uint8)).resize((size, size), Image.BILINEAR), np.float32
     )
     vector = small.ravel() - small.mean()
     norm = np.linalg.norm(vector)

@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
+from training.catalogue.preview_lookalikes import ink_vector
 from training.data.synth.glyph_images import svg_ink
 
 MODELS = Path(__file__).resolve().parents[3] / "models"
@@ -38,19 +38,7 @@ KEPT_APART = {
 
 
 def _box_scaled(path: Path) -> np.ndarray | None:
-    ink = svg_ink(path, 96).astype(np.float32)
-    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    if len(rows) == 0:
-        return None
-    ink = ink[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
-    side = max(ink.shape)
-    canvas = np.zeros((side, side), dtype=np.float32)
-    top, left = (side - ink.shape[0]) // 2, (side - ink.shape[1]) // 2
-    canvas[top : top + ink.shape[0], left : left + ink.shape[1]] = ink
-    small = np.asarray(Image.fromarray((canvas * 255).astype(np.uint8)).resize((24, 24), Image.BILINEAR), np.float32)
-    vector = small.ravel() - small.mean()
-    norm = np.linalg.norm(vector)
-    return vector / norm if norm > 0 else None
+    return ink_vector(svg_ink(path, 96).astype(np.float32), 24)
 
 
 def _apart_by_position() -> set[frozenset[str]]:
