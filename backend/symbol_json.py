@@ -20,21 +20,34 @@ def brief(symbol: Symbol) -> dict[str, Any]:
     return {"id": symbol.id, "command": symbol.command, "package": symbol.package, "mode": symbol.mode}
 
 
+# Packages a writer most likely loads already: a command several packages provide is listed with the lightest one.
+COMMON_PACKAGES = ("amsmath", "amssymb")
+
+
+def package_weight(symbol: Symbol) -> int:
+    """0 for the kernel, 1 for amsmath/amssymb, 2 for any other package: which copy of a command to list."""
+    if symbol.package is None:
+        return 0
+    return 1 if symbol.package in COMMON_PACKAGES else 2
+
+
 def also(symbol: Symbol, members: Iterable[Symbol]) -> list[dict[str, Any]]:
     """The `alternatives` a prediction lists: the other commands of its look-alike group (`members`, in catalogue
     order), each once, and only those usable in a mode the answer is used in. Another package's copy of the
     answer's own command (`\\rightleftharpoons` of latex2e and of amssymb) and a second copy of one alternative are
     left out, and so is a text command under a math-only answer (and the other way round): the list offers
-    different ways to write what the user drew, where the user writes it (issue 24). The extension's offline
-    answers apply the same rule (extension/src/background/catalogue.js `summary`)."""
-    seen = {symbol.command}
-    listed = []
+    different ways to write what the user drew, where the user writes it (issue 24). A command that several
+    packages provide is listed with the lightest of them (the kernel's `\\lor`, not MnSymbol's): a package
+    named beside it is one the user must load. The extension's offline answers apply the same rule
+    (extension/src/background/catalogue.js `also`)."""
+    chosen: dict[str, Symbol] = {}
     for member in members:
-        if member.command in seen or not (symbol.math and member.math or symbol.text and member.text):
+        if member.command == symbol.command or not (symbol.math and member.math or symbol.text and member.text):
             continue
-        seen.add(member.command)
-        listed.append(brief(member))
-    return listed
+        best = chosen.get(member.command)
+        if best is None or package_weight(member) < package_weight(best):
+            chosen[member.command] = member  # dict order: where the command first appears in the group
+    return [brief(member) for member in chosen.values()]
 
 
 def summary(symbol: Symbol) -> dict[str, Any]:

@@ -45,3 +45,19 @@ test('summary_alternatives_leave_out_the_answers_own_command_duplicates_and_othe
   assert.deepEqual(commands('latex2e-OT1-_textbullet'), ['\\newmoon']);
   assert.deepEqual(commands('wasysym-OT1-_newmoon'), ['\\bullet', '\\textbullet']);
 });
+
+test('summary_alternatives_name_the_lightest_package_of_a_command', () => {
+  const glyph = 'latex2e-OT1-_vee';
+  const entry = (id, command, pkg) => ({ id, command, package: pkg, math: true, text: false, glyph });
+  const catalogue = new Catalogue({
+    symbols: [
+      entry('latex2e-OT1-_vee', '\\vee', null),
+      entry('MnSymbol-OT1-_lor', '\\lor', 'MnSymbol'),
+      entry('amssymb-OT1-_curlyvee', '\\curlyvee', 'stix'),
+      entry('amssymb-OT1-_curlyvee2', '\\curlyvee', 'amssymb'),
+      entry('latex2e-OT1-_lor', '\\lor', null),
+    ],
+  });
+  const alternatives = summary(catalogue.byId.get('latex2e-OT1-_vee'), catalogue).alternatives;
+  assert.deepEqual(alternatives.map((a) => [a.command, a.package]), [['\\lor', null], ['\\curlyvee', 'amssymb']]);
+});

@@ -46,3 +46,25 @@ def test_also_on_the_shipped_catalogue_never_lists_the_answer_or_a_command_twice
         assert answer.command not in commands and len(commands) == len(set(commands)), (answer.command, commands)
         modes = {a["mode"] for a in symbol_json.also(answer, group)}
         assert answer.mode == "both" or modes <= {answer.mode, "both"}, (answer.command, modes)
+
+
+def test_also_names_the_lightest_package_of_a_command():
+    vee = symbol("latex2e-vee", "\\vee")
+    group = [
+        vee,
+        symbol("MnSymbol-lor", "\\lor", "MnSymbol"),
+        symbol("stix-curlyvee", "\\curlyvee", "stix"),
+        symbol("amssymb-curlyvee", "\\curlyvee", "amssymb"),
+        symbol("latex2e-lor", "\\lor"),
+    ]
+    listed = [(a["command"], a["package"]) for a in symbol_json.also(vee, group)]
+    assert listed == [("\\lor", None), ("\\curlyvee", "amssymb")]
+
+
+def test_also_on_the_shipped_catalogue_lists_the_kernels_lor_under_vee():
+    path = SHIPPED_MODEL_DIR / "symbols.json"
+    if not path.is_file():
+        pytest.skip("models/symbols.json is not there yet (make catalogue)")
+    catalogue = load_catalogue(path)
+    vee = catalogue.by_id["latex2e-OT1-_vee"]
+    assert ("\\lor", None) in [(a["command"], a["package"]) for a in symbol_json.also(vee, catalogue.groups[vee.glyph])]

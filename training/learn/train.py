@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from training.learn import checkpoint, run_folder, runtime, trainset
+from training.learn import checkpoint, run_folder, runtime, trainset, warm_start
 from training.learn.early_stop import EarlyStop
 from training.learn.fresh_rows import FreshRows
 from training.learn.image_warp import WarpConfig
@@ -62,6 +62,9 @@ class TrainConfig:
     log_every: int = 50  # steps between TensorBoard loss points
     hardest: int = 36  # hardest validation samples shown in hardest_samples.png
     resume: bool = False  # continue runs/<name>/last.pt (same name and config) instead of starting afresh
+    init_from: str = ""  # a run's best.pt or a shipped model.float.onnx to start from (training.learn.warm_start):
+    # the shipping retrain of a larger catalogue keeps what the shipped model learnt; never for the transfer measure
+    warm_start_images: int = 4096  # training images that measure batch-norm statistics for an ONNX warm start
 
 
 def _parse_args(argv: list[str] | None) -> TrainConfig:
@@ -99,7 +102,14 @@ def train(config: TrainConfig) -> Path:
     images = torch.from_numpy(np.ascontiguousarray(data.images))  # shares memory with `data` (fresh rows)
     labels = torch.from_numpy(data.labels)
 
-    model = models.build(config.model, len(data.classes)).to(device)
+    model = models.build(config.model, len(data.classes))
+    warm = None
+    if config.init_from:  # before `resume`, which overwrites it when the run already has a last.pt
+        rows = np.random.default_rng(config.seed).choice(
+            train_rows, min(len(train_rows), config.warm_start_images), replace=False
+        )
+        warm = warm_start.apply(model, data.classes, Path(config.init_from), data.images[np.sort(rows)])
+    model = model.to(device)
     if config.channels_last:
         model = model.to(memory_format=torch.channels_last)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
@@ -112,6 +122,8 @@ def train(config: TrainConfig) -> Path:
         ids = [device.index] if device.type == "cuda" else None
         trained = torch.nn.parallel.DistributedDataParallel(trained, device_ids=ids)
     log = Logbook(run_dir, config.log_every, process.is_main)
+    if warm is not None:
+        log.say(warm.describe())
     log.say(
         f"run {run_dir}: {config.model} ({models.count_parameters(model):,} parameters), {len(data.classes)} "
         f"classes, {len(train_rows):,} training samples, {steps_per_epoch} steps x {config.batch_size} per epoch, "

@@ -10,20 +10,25 @@ export function brief(symbol) {
   return { id: symbol.id, command: symbol.command, package: symbol.package, mode: modeOf(symbol) };
 }
 
+/** 0 for the kernel, 1 for amsmath/amssymb, 2 for any other package (backend/symbol_json.py `package_weight`). */
+export function packageWeight(symbol) {
+  if (symbol.package == null) return 0;
+  return symbol.package === 'amsmath' || symbol.package === 'amssymb' ? 1 : 2;
+}
+
 /**
  * The alternatives a prediction lists, by backend/symbol_json.py `also`'s rule: the other commands of its glyph
- * group, each once, never the answer's own command (another package's copy), only those usable in a mode the
- * answer is used in.
+ * group, each once and with its lightest package (the kernel's \lor, not MnSymbol's), never the answer's own
+ * command (another package's copy), only those usable in a mode the answer is used in.
  */
 export function also(symbol, members) {
-  const seen = new Set([symbol.command]);
-  const listed = [];
+  const chosen = new Map(); // insertion order: where the command first appears in the group
   for (const member of members) {
-    if (seen.has(member.command) || !((symbol.math && member.math) || (symbol.text && member.text))) continue;
-    seen.add(member.command);
-    listed.push(brief(member));
+    if (member.command === symbol.command || !((symbol.math && member.math) || (symbol.text && member.text))) continue;
+    const best = chosen.get(member.command);
+    if (best === undefined || packageWeight(member) < packageWeight(best)) chosen.set(member.command, member);
   }
-  return listed;
+  return [...chosen.values()].map(brief);
 }
 
 /** A symbol as /predict lists it (backend/symbol_json.py `summary`), alternatives included, score left out. */
