@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,6 +125,8 @@ def train(config: TrainConfig) -> Path:
     log = Logbook(run_dir, config.log_every, process.is_main)
     if warm is not None:
         log.say(warm.describe())
+        if process.is_main:  # the export copies it into model.json: which model this one grew from
+            (run_dir / "warm_start.json").write_text(json.dumps(dataclasses.asdict(warm), indent=1) + "\n")
     log.say(
         f"run {run_dir}: {config.model} ({models.count_parameters(model):,} parameters), {len(data.classes)} "
         f"classes, {len(train_rows):,} training samples, {steps_per_epoch} steps x {config.batch_size} per epoch, "

@@ -37,11 +37,12 @@ class WarmStart:
     classes_kept: int  # classifier rows copied from the source
     classes_new: int  # classes the source did not know
     layers: int  # conv (+ batch norm) layers and the classifier whose weights came from the source
+    source_version: str | None = None  # the source model card's version (ONNX) or run name (.pt): the lineage
 
     def describe(self) -> str:
         return (
-            f"warm start from {self.source}: {self.layers} layers, {self.classes_kept} classes kept, "
-            f"{self.classes_new} new"
+            f"warm start from {self.source} ({self.source_version}): {self.layers} layers, {self.classes_kept} "
+            f"classes kept, {self.classes_new} new"
         )
 
 
@@ -52,14 +53,14 @@ def apply(model: torch.nn.Module, classes: list[str], source: Path, images: np.n
     if not source.is_file():
         raise FileNotFoundError(f"--init-from {source}: no such file")
     if source.suffix == ".onnx":
-        source_classes, classifier = _load_onnx(model, source, images)
+        source_classes, classifier, version = _load_onnx(model, source, images)
     elif source.suffix == ".pt":
-        source_classes, classifier = _load_checkpoint(model, source)
+        (source_classes, classifier), version = _load_checkpoint(model, source), source.parent.name
     else:
         raise ValueError(f"--init-from {source}: expected a run's .pt checkpoint or a float .onnx model")
     kept = _copy_classifier_rows(model, classes, source_classes, *classifier)
     layers = sum(1 for _ in _convs(model)) + 1
-    return WarmStart(str(source), kept, len(classes) - kept, layers)
+    return WarmStart(str(source), kept, len(classes) - kept, layers, version)
 
 
 def _convs(model: torch.nn.Module) -> list[tuple[torch.nn.Conv2d, torch.nn.BatchNorm2d]]:
@@ -99,7 +100,7 @@ def _load_checkpoint(model: torch.nn.Module, path: Path) -> tuple[list[str], tup
     return list(state["classes"]), classifier
 
 
-def _load_onnx(model: torch.nn.Module, path: Path, images: np.ndarray) -> tuple[list[str], tuple[Any, Any]]:
+def _load_onnx(model: torch.nn.Module, path: Path, images: np.ndarray) -> tuple[list[str], tuple[Any, Any], str | None]:
     import json
 
     import onnx
@@ -111,7 +112,8 @@ def _load_onnx(model: torch.nn.Module, path: Path, images: np.ndarray) -> tuple[
     card_path = path.parent / "model.json"
     if not card_path.is_file():
         raise FileNotFoundError(f"{card_path}: the labels of {path.name} are in its model card")
-    source_classes = json.loads(card_path.read_text(encoding="utf-8"))["labels"]
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    source_classes = card["labels"]
     graph = onnx.load(str(path)).graph
     tensors = {item.name: torch.from_numpy(numpy_helper.to_array(item).copy()) for item in graph.initializer}
     onnx_convs = [(tensors[node.input[1]], tensors[node.input[2]]) for node in graph.node if node.op_type == "Conv"]
@@ -168,7 +170,7 @@ def _load_onnx(model: torch.nn.Module, path: Path, images: np.ndarray) -> tuple[
             norm.running_var.copy_(var.float())
             norm.weight.copy_(torch.sqrt(var + norm.eps).float())
             norm.bias.copy_((mean + folded_bias[index].double()).float())
-    return source_classes, classifier
+    return source_classes, classifier, card.get("version")
 
 
 def _copy_classifier_rows(

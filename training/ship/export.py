@@ -333,6 +333,8 @@ def export(config: ExportConfig) -> dict[str, Any]:
                 "batch_size": summary.get("batch_size"),
                 "precision": summary.get("precision"),
                 "hardware": summary.get("hardware"),
+                # The model it started from (training.learn.warm_start), when it did not start from random weights.
+                "warm_start": _read_json(run_dir / "warm_start.json"),
             },
             "data": description,
             "metrics": {
@@ -354,6 +356,10 @@ def export(config: ExportConfig) -> dict[str, Any]:
             if (run_dir / name).is_file():
                 shutil.copyfile(run_dir / name, out / name)
     return card
+
+
+def _read_json(path: Path) -> Any:
+    return json.loads(path.read_text()) if path.is_file() else None
 
 
 def _brief(split: dict[str, Any] | None) -> dict[str, Any] | None:

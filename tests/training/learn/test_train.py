@@ -263,3 +263,15 @@ def test_random_affine_keeps_the_ink_box_size_and_centre() -> None:
     heights = rows.sum(dim=1)
     original = (image[0, 0] > 0.2).any(dim=1).float().sum()
     assert ((heights - original).abs() <= 3).all()
+
+
+@pytest.mark.slow
+def test_train_warm_started_from_a_run_records_its_source(tmp_path: Path, dataset: Path, run_dir: Path) -> None:
+    config = short_run(dataset, tmp_path, "resnet_tiny", "warm", epochs=1)
+    config.init_from = str(run_dir / "best.pt")
+    run = train(config)
+    source = json.loads((run / "warm_start.json").read_text())
+    assert source["source_version"] == run_dir.name
+    assert source["classes_new"] == 0 and source["classes_kept"] == len(trainset.load(dataset).classes)
+    # The trained weights carried over: after one epoch of four steps the tiny set is still answered.
+    assert json.loads((run / "summary.json").read_text())["validation"]["top1"] >= 0.8

@@ -48,7 +48,7 @@ def shipped(tmp_path: Path) -> tuple[torch.nn.Module, Path]:
     source = trained_looking("resnet_tiny", OLD)
     path = tmp_path / "model.float.onnx"
     export_onnx(served_model(source), path)
-    (tmp_path / "model.json").write_text(json.dumps({"labels": OLD}))
+    (tmp_path / "model.json").write_text(json.dumps({"labels": OLD, "version": "2026.01.01-resnet_tiny-test"}))
     return source, path
 
 
@@ -57,6 +57,7 @@ def test_warm_start_from_onnx_reproduces_the_source_in_eval_mode(shipped: tuple[
     model = models.build("resnet_tiny", len(NEW))
     summary = warm_start.apply(model, NEW, path, ink(600, seed=1))
     assert (summary.classes_kept, summary.classes_new) == (3, 2)
+    assert summary.source_version == "2026.01.01-resnet_tiny-test"
     model.eval()
     images = ink(32, seed=2)
     source_logits, source_features = logits_and_features(source, images)
