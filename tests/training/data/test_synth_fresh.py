@@ -66,6 +66,41 @@ def test_fresh_synthesis_worker_draws_what_draw_epoch_draws() -> None:
     np.testing.assert_array_equal(images, draw_epoch(templates, labels, seed=5, epoch=2))
 
 
+PARENT_THAT_DIES = """
+import os, time
+import numpy as np
+from training.data.synth.fresh import FreshSynthesis
+square = [np.array([[0, 0], [10, 0], [10, 10]], dtype=np.float64)]
+fresh = FreshSynthesis([[square]], np.zeros(200_000, dtype=np.int64), seed=1)
+fresh.request(0)  # minutes of drawing: the worker is busy when its trainer dies
+time.sleep(5)
+print(fresh._pool._pool[0].pid, flush=True)
+os.kill(os.getpid(), 9)  # a trainer killed outright: no atexit, no pool clean-up
+"""
+
+
+def test_fresh_synthesis_worker_leaves_when_its_trainer_is_killed() -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    repo = Path(__file__).resolve().parents[3]
+    parent = subprocess.run(
+        [sys.executable, "-c", PARENT_THAT_DIES], cwd=repo, capture_output=True, text=True, timeout=180
+    )
+    worker = int(parent.stdout.split()[0])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.5)
+    os.kill(worker, 9)
+    pytest.fail(f"the fresh-synthesis worker {worker} outlived its killed trainer by 30 s")
+
+
 @pytest.mark.slow
 def test_train_draws_new_synthetic_rows_after_the_first_epoch(tmp_path: Path, dataset: Path) -> None:
     before = trainset.load(dataset).images.copy()

@@ -13,6 +13,8 @@ worker is behind (a bounded wait: `WAIT_LIMIT_S`), so a run stays repeatable; th
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -74,6 +76,15 @@ def _install(
     derived: np.ndarray | None = None,
 ) -> None:
     _installed.update(templates=templates, labels=labels, seed=seed, config=config, derived=derived)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int, every_s: float = 2.0) -> None:
+    """A trainer killed by a signal runs no clean-up, and its pool worker would go on drawing for nobody (seen:
+    an orphan using a core for the next run): the worker leaves once its parent is gone (it is re-parented)."""
+    while os.getppid() == parent:
+        time.sleep(every_s)
+    os._exit(0)
 
 
 def _draw_installed(epoch: int) -> npt.NDArray[np.uint8]:
