@@ -59,6 +59,21 @@ def test_quantize_refused_changes_nothing(exported_copy: Path, dataset: Path) ->
     assert after == before
 
 
+@pytest.mark.slow
+def test_quantize_refused_with_a_float_model_over_the_shipped_size_fails_even_when_refusal_is_ok(
+    exported_copy: Path, dataset: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from training.ship import export as export_module
+    from training.ship.quantize import main
+
+    args = ["--model", str(exported_copy), "--data", str(dataset), "--catalogue", str(dataset / "symbols.json")]
+    args += ["--calibration-samples", "64", "--min-top1-agreement", "1.01", "--refusal-ok"]
+    main(args)  # under the shipped size, a refusal keeps the float model and is no failure
+    monkeypatch.setattr(export_module, "SHIPPED_MAX_MEGABYTES", 0.01)
+    with pytest.raises(SystemExit, match="over the shipped size and cannot ship"):
+        main(args)
+
+
 def test_quantize_allowed_drop_is_one_drawing_only_where_that_is_more_than_the_points() -> None:
     assert allowed_drop(0.003, 92, 1) == 1 / 92  # 92 contributed drawings: one drawing is 1.1 points
     assert allowed_drop(0.003, 7203, 1) == 0.003  # CROHME: one drawing is 0.014 points, the points limit holds
