@@ -52,7 +52,10 @@ class TrainConfig:
     augment: bool = True  # random small affine warps of training images (training.learn.image_warp)
     fresh_synthetic: bool = True  # draw new synthetic samples from the set's templates.npz every epoch, in a
     # background process (training.data.synth.fresh): a fixed 80 per class is memorised over a long run
-    patience: int = 6  # epochs without a better validation top-5 (then top-1) before stopping early
+    patience: int = 6  # epochs without a better validation top-5 (then top-1) before stopping early. A warm-started
+    # run (init_from) needs one longer than the run: its first epoch still answers the source's classes, which fill
+    # the validation split, and set a top-5 that the 6 Dec retrain did not beat for 40 epochs of a high learning
+    # rate (it stopped at epoch 41 of about 60; resumed with --patience 1000)
     seed: int = 0  # fixes initialisation, sample order and augmentation: a run can be repeated
     device: str = "auto"  # auto: cuda when available, else cpu
     precision: str = "auto"  # auto: bf16 autocast on cuda and on CPUs with native bf16 (measured 1.3-2x), else fp32
