@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipDirectory } from './tools/zip.mjs';
+import { packageWeight } from './src/background/catalogue.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const BROWSERS = ['chrome', 'firefox'];
@@ -62,7 +63,7 @@ export async function buildUnpacked({ outDir, modelsDir = resolve(HERE, '..', 'm
 /**
  * The catalogue as the offline recognizer reads it at start-up (issue 22 item 6: the bytes before the first answer
  * stay flat while models/symbols.json grows with every package's symbols and their search names): the members of
- * the model's labels' glyph groups, each command once per mode (all that `also` can list, in catalogue order),
+ * the model's labels' glyph groups, each command once per mode (the copy `also` lists, where it lists it),
  * with the fields `summary` and `also` read; unicode and preview only for the labels, the answers. The server
  * keeps the full catalogue for search.
  */
@@ -70,18 +71,32 @@ export function offlineCatalogue(catalogue, labels) {
   const byId = new Map(catalogue.symbols.map((symbol) => [symbol.id, symbol]));
   const answers = new Set(labels);
   const glyphs = new Set(labels.map((label) => byId.get(label)?.glyph ?? label));
+  const inGroups = catalogue.symbols.filter((symbol) => glyphs.has(symbol.glyph ?? symbol.id));
+  const keyOf = (symbol) => JSON.stringify([symbol.glyph ?? symbol.id, symbol.command, symbol.math, symbol.text]);
+  // The copy `also` lists (the lightest package), put where the command first appears: `also`'s order.
+  const listed = new Map();
+  for (const symbol of inGroups) {
+    const best = listed.get(keyOf(symbol));
+    if (best === undefined || packageWeight(symbol) < packageWeight(best)) listed.set(keyOf(symbol), symbol);
+  }
   const seen = new Set();
+  const emitted = new Set();
   const symbols = [];
-  for (const symbol of catalogue.symbols) {
-    const glyph = symbol.glyph ?? symbol.id;
-    if (!glyphs.has(glyph)) continue;
-    const key = JSON.stringify([glyph, symbol.command, symbol.math, symbol.text]);
-    if (seen.has(key) && !answers.has(symbol.id)) continue; // a later copy `also` never lists
-    seen.add(key);
+  const emit = (symbol) => {
+    if (emitted.has(symbol.id)) return;
+    emitted.add(symbol.id);
     const { id, command, package: pkg, math, text } = symbol;
-    const entry = { id, command, package: pkg, math, text, glyph };
+    const entry = { id, command, package: pkg, math, text, glyph: symbol.glyph ?? symbol.id };
     if (answers.has(id)) Object.assign(entry, { unicode: symbol.unicode, preview: symbol.preview });
     symbols.push(entry);
+  };
+  for (const symbol of inGroups) {
+    const key = keyOf(symbol);
+    if (!seen.has(key)) {
+      seen.add(key);
+      emit(listed.get(key));
+    }
+    if (answers.has(symbol.id)) emit(symbol); // answers always ship; other copies `also` never lists do not
   }
   return { catalogue_version: catalogue.catalogue_version, symbols };
 }
