@@ -4,18 +4,8 @@ import pytest
 
 from backend.catalogue import load_catalogue, parse_catalogue
 from backend.symbol_search import SymbolIndex
-from backend.usage_prior import Usage, load_usage
-from tests.backend.live_server import SHIPPED_MODEL_DIR
+from backend.usage_prior import Usage
 from tests.backend.model_fixtures import SYMBOLS, write_catalogue
-
-CATALOGUE = SHIPPED_MODEL_DIR / "symbols.json"
-
-
-@pytest.fixture(scope="module")
-def shipped_index():
-    if not CATALOGUE.is_file():
-        pytest.skip("models/symbols.json is not there yet (make catalogue)")
-    return SymbolIndex(load_catalogue(CATALOGUE).symbols, load_usage(SHIPPED_MODEL_DIR / "usage.json"))
 
 
 @pytest.fixture(scope="module")

@@ -3,20 +3,6 @@ first three rows (most of them first). No hard-coded ranking: the committed cata
 
 import pytest
 
-from backend.catalogue import load_catalogue
-from backend.symbol_search import SymbolIndex
-from backend.usage_prior import load_usage
-from tests.backend.live_server import SHIPPED_MODEL_DIR
-
-CATALOGUE = SHIPPED_MODEL_DIR / "symbols.json"
-
-
-@pytest.fixture(scope="module")
-def shipped_index():
-    if not CATALOGUE.is_file():
-        pytest.skip("models/symbols.json is not there yet (make catalogue)")
-    return SymbolIndex(load_catalogue(CATALOGUE).symbols, load_usage(SHIPPED_MODEL_DIR / "usage.json"))
-
 
 @pytest.mark.parametrize(
     ("query", "wanted", "within"),
