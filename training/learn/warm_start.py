@@ -58,8 +58,10 @@ def apply(model: torch.nn.Module, classes: list[str], source: Path, images: np.n
         (source_classes, classifier), version = _load_checkpoint(model, source), source.parent.name
     else:
         raise ValueError(f"--init-from {source}: expected a run's .pt checkpoint or a float .onnx model")
+    from torch import nn
+
     kept = _copy_classifier_rows(model, classes, source_classes, *classifier)
-    layers = sum(1 for _ in _convs(model)) + 1
+    layers = sum(1 for module in model.modules() if isinstance(module, (nn.Conv2d, nn.Linear)))
     return WarmStart(str(source), kept, len(classes) - kept, layers, version)
 
 
@@ -92,7 +94,8 @@ def _load_checkpoint(model: torch.nn.Module, path: Path) -> tuple[list[str], tup
 
     state = torch.load(path, map_location="cpu", weights_only=True)
     weights = dict(state["model"])
-    prefix = next(key for key in weights if key.endswith(".weight") and weights[key].dim() == 2).rsplit(".", 1)[0]
+    _classifier(model)  # a clear error for a model without one
+    prefix = list(dict(model.named_children()))[-1]  # the classifier's name, as the state dict spells it
     classifier = weights.pop(f"{prefix}.weight"), weights.pop(f"{prefix}.bias")
     missing, unexpected = model.load_state_dict(weights, strict=False)
     if unexpected or set(missing) != {f"{prefix}.weight", f"{prefix}.bias"}:
@@ -117,7 +120,7 @@ def _load_onnx(model: torch.nn.Module, path: Path, images: np.ndarray) -> tuple[
     graph = onnx.load(str(path)).graph
     tensors = {item.name: torch.from_numpy(numpy_helper.to_array(item).copy()) for item in graph.initializer}
     onnx_convs = [(tensors[node.input[1]], tensors[node.input[2]]) for node in graph.node if node.op_type == "Conv"]
-    gemm = next(node for node in graph.node if node.op_type == "Gemm")
+    gemm = [node for node in graph.node if node.op_type == "Gemm"][-1]  # the classifier is the last one
     classifier = tensors[gemm.input[1]], tensors[gemm.input[2]]
 
     pairs = _convs(model)

@@ -95,11 +95,12 @@ def test_warm_start_from_onnx_measures_batch_statistics(shipped: tuple[torch.nn.
     np.testing.assert_allclose(train_mode.numpy(), eval_mode.numpy(), atol=2e-3)
 
 
-def test_warm_start_from_checkpoint_moves_classifier_rows(tmp_path: Path) -> None:
-    source = trained_looking("resnet_tiny", OLD)
+@pytest.mark.parametrize("name", ["resnet_tiny", "lenet5"])  # lenet5: three Linear layers, the last one classifies
+def test_warm_start_from_checkpoint_moves_classifier_rows(tmp_path: Path, name: str) -> None:
+    source = trained_looking(name, OLD)
     path = tmp_path / "best.pt"
     torch.save({"classes": OLD, "model": source.state_dict()}, path)
-    model = models.build("resnet_tiny", len(NEW))
+    model = models.build(name, len(NEW))
     summary = warm_start.apply(model, NEW, path, ink(8))
     assert (summary.classes_kept, summary.classes_new) == (3, 2)
     source_linear, linear = list(source.children())[-1], list(model.children())[-1]
