@@ -197,12 +197,6 @@ def too_big_to_ship(model_dir: Path) -> bool:
     return (model_dir / card["onnx"]).stat().st_size / 1e6 > SHIPPED_MAX_MEGABYTES
 
 
-def shipping_verdict(model_dir: Path) -> str:
-    if too_big_to_ship(model_dir):
-        return f"the float model in {model_dir}/ is over the shipped size and cannot ship: restore the previous one"
-    return f"the float model in {model_dir}/ can ship"
-
-
 def _parse_args(argv: list[str] | None) -> QuantizeConfig:
     defaults = QuantizeConfig()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -226,10 +220,12 @@ def main(argv: list[str] | None = None) -> None:
     try:
         result = quantize(config)
     except QuantizeError as error:
-        if config.refusal_ok and not too_big_to_ship(Path(config.model)):
+        oversize = too_big_to_ship(Path(config.model))
+        if config.refusal_ok and not oversize:
             print(f"quantization refused: {error}")
             return
-        raise SystemExit(f"quantization refused: {error}; {shipping_verdict(Path(config.model))}") from None
+        verdict = "is over the shipped size and cannot ship: restore the previous one" if oversize else "can ship"
+        raise SystemExit(f"quantization refused: {error}; the float model in {config.model}/ {verdict}") from None
     print(f"int8 model installed in {config.model}/ (float kept as model.float.onnx); "
           f"top-1 agreement {100 * result['top1_agreement']:.2f}%")  # fmt: skip
     for source, row in result["heldout_int8"].items():
