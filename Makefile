@@ -17,11 +17,11 @@ TRAIN_ARGS ?=
 # A transfer.json from `make eval-transfer` on the same data and code, reported in models/model.json
 TRANSFER ?=
 
-.PHONY: run test test-python test-js test-extension lint catalogue golden data data-preview train-export \
+.PHONY: run test test-python test-js test-extension lint catalogue golden data data-preview train-export grow-export \
         calibrate eval eval-personal eval-personal-tune eval-transfer fonts bench models extension system-deps clean help
 
 help:
-	@echo "make run | test | lint | catalogue | golden | data | data-preview | models | train-export | calibrate | eval | eval-transfer | eval-personal | bench | extension"
+	@echo "make run | test | lint | catalogue | golden | data | data-preview | models | train-export | grow-export | calibrate | eval | eval-transfer | eval-personal | bench | extension"
 
 # --- environments -------------------------------------------------------------------------------
 $(VENV)/.serve: pyproject.toml
@@ -107,20 +107,37 @@ models: $(VENV)/.test
 # DATABASE_URL / TEXSKETCH_DATABASE_URL, else the default SQLite file (skipped while it does not exist).
 FEEDBACK_EXPORT ?= data-cache/feedback.jsonl.gz
 
-train-export: $(VENV)/.test fonts
+# The training set with users' feedback, then (after training) export, int8, calibrate and the held-out figures:
+# shared by train-export and grow-export.
+define BUILD_TRAINSET
 	mkdir -p $(dir $(FEEDBACK_EXPORT)) && rm -f $(FEEDBACK_EXPORT)
 	$(PY) -m backend.feedback export --out $(FEEDBACK_EXPORT) --skip-missing --no-progress --exclude-suspect
 	$(PY) -m training.data build --data-root $(DATA_ROOT) --output $(DATASET) \
 		$$(test -f $(FEEDBACK_EXPORT) && echo --feedback $(FEEDBACK_EXPORT))
-	$(PY) -m training.learn.train --data $(DATASET) --name $(RUN_NAME) --time-budget-minutes $(MINUTES) \
-		$(if $(MODEL),--model $(MODEL)) $(if $(EPOCHS),--epochs $(EPOCHS)) $(if $(DEVICE),--device $(DEVICE)) \
-		$(TRAIN_ARGS)
+endef
+define SHIP_RUN
 	$(PY) -m training.ship.export --run runs/$(RUN_NAME) --out models $(if $(TRANSFER),--transfer $(TRANSFER))
 	$(PY) -m training.ship.quantize --model models --data $(DATASET) --refusal-ok
 	$(MAKE) --no-print-directory calibrate DATA=$(DATASET)
 	$(PY) -m training.measure.evaluate --model models --data $(DATASET)/heldout/*.jsonl*
-	@echo "run folder: runs/$(RUN_NAME) (checkpoints, config.json, summary.json, plots, tensorboard/)"
+	@echo "run folder: runs/$(RUN_NAME) (checkpoints, config.json, summary.json, plots)"
 	@echo "shipped: models/model.onnx, models/model.json, models/*.png"
+endef
+
+train-export: $(VENV)/.test fonts
+	$(BUILD_TRAINSET)
+	$(PY) -m training.learn.train --data $(DATASET) --name $(RUN_NAME) --time-budget-minutes $(MINUTES) \
+		$(if $(MODEL),--model $(MODEL)) $(if $(EPOCHS),--epochs $(EPOCHS)) $(if $(DEVICE),--device $(DEVICE)) \
+		$(TRAIN_ARGS)
+	$(SHIP_RUN)
+
+# grow-export: the shipped model learns a grown catalogue's new classes with its features unchanged
+# (training/learn/head_fit.py: only the classifier is refitted, about 10 minutes on 2 CPU cores), then ships as
+# train-export does. HEAD_ARGS passes other training.learn.head_fit options.
+grow-export: $(VENV)/.test fonts
+	$(BUILD_TRAINSET)
+	$(PY) -m training.learn.head_fit --data $(DATASET) --name $(RUN_NAME) --init-from models/model.float.onnx $(HEAD_ARGS)
+	$(SHIP_RUN)
 
 # calibrate: re-fit the "not sure" rule and the confidence of models/ (training/ship/calibrate.py) on the validation split
 # of the training set (DATA, default data-cache/dataset) plus generated junk; writes models/model.json "uncertainty".

