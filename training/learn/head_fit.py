@@ -19,7 +19,6 @@ offset, the figures behind it), so `python -m training.ship.export --run runs/NA
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import time
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from training.learn import checkpoint, run_folder, runtime, trainset, warm_start
+from training.learn.config_flags import parse_config
 from training.learn.report import finish
 
 if TYPE_CHECKING:
@@ -146,7 +146,8 @@ def fit(config: HeadFitConfig) -> Path:
     import torch.nn.functional as F
     from tqdm import tqdm
 
-    from training.learn import models
+    from training.learn import metrics, models
+    from training.learn.schedule import lr_factor
     from training.learn.validate import cross_entropy, softmax
 
     run = runtime.start("cpu", "fp32", config.threads, config.seed)
@@ -164,7 +165,7 @@ def fit(config: HeadFitConfig) -> Path:
         train_rows, min(len(train_rows), config.warm_start_images), replace=False
     )
     warm = warm_start.apply(model, data.classes, Path(config.init_from), data.images[np.sort(chosen)])
-    (run_dir / "warm_start.json").write_text(json.dumps(dataclasses.asdict(warm), indent=1) + "\n")
+    warm.save(run_dir)
     print(warm.describe(), flush=True)
     layers = list(model.children())
     classifier = layers[-1]
@@ -173,13 +174,14 @@ def fit(config: HeadFitConfig) -> Path:
     if config.channels_last:
         body = body.to(memory_format=torch.channels_last)
 
-    known = _source_classes(Path(config.init_from))
+    known = set(warm_start.source_classes(Path(config.init_from)))
     new = np.array([name not in known for name in data.classes])
     known_rows = torch.from_numpy(~new)
     started = time.perf_counter()
     table = torch.from_numpy(features(body, data.images, config.eval_batch_size, config.channels_last))
     feature_seconds = time.perf_counter() - started
     labels = torch.from_numpy(data.labels.astype(np.int64))
+    val_labels = data.labels[val_rows]
     prior = _log_prior(data.classes, config)
 
     weight = torch.nn.Parameter(classifier.weight.detach().clone())
@@ -202,7 +204,7 @@ def fit(config: HeadFitConfig) -> Path:
         batches = torch.from_numpy(order).split(config.batch_size)[:steps_per_epoch]
         loss_sum, epoch_start = 0.0, time.perf_counter()
         for chosen_rows in tqdm(batches, f"epoch {epoch + 1}/{config.epochs}", dynamic_ncols=True, mininterval=2):
-            lr = float(config.lr * 0.5 * (1 + np.cos(np.pi * step / max(1, total))))
+            lr = config.lr * lr_factor(step / max(1, total), 0.0, 0.0)  # cosine to zero, no warm-up
             for group in optimizer.param_groups:
                 group["lr"] = lr
             x = F.dropout(table[chosen_rows], drop, training=True)  # the global generator, seeded by runtime.start
@@ -217,16 +219,15 @@ def fit(config: HeadFitConfig) -> Path:
         seconds = time.perf_counter() - epoch_start
         fit_seconds += seconds
         probabilities = softmax(validation_logits(weight.detach(), bias.detach()))
-        val_labels = data.labels[val_rows]
-        top5 = np.argsort(-probabilities, axis=1)[:, :5]
+        validation = metrics.accuracy(metrics.hits(probabilities, val_labels))
         history.append(
             {
                 "epoch": epoch + 1,
                 "step": step,
                 "train_loss": loss_sum / len(batches),
                 "val_loss": cross_entropy(probabilities, val_labels, config.label_smoothing) if len(val_rows) else None,
-                "val_top1": float((top5[:, 0] == val_labels).mean()) if len(val_rows) else None,
-                "val_top5": float((top5 == val_labels[:, None]).any(axis=1).mean()) if len(val_rows) else None,
+                "val_top1": validation["top1"],
+                "val_top5": validation["top5"],
                 "lr": lr,
                 "images_per_s": len(batches) * config.batch_size / max(1e-9, seconds),
                 "elapsed_s": feature_seconds + fit_seconds,
@@ -241,7 +242,6 @@ def fit(config: HeadFitConfig) -> Path:
     # The source's own rows on the same validation rows: a class it does not know can never be its answer.
     source_logits = validation_logits(source_weight, source_bias) + prior
     source_logits[:, new] = -np.inf
-    val_labels = data.labels[val_rows]
     val_sources = np.array(data.sources)[data.source[val_rows]]
     choice = choose_offset(
         validation_logits(weight.detach(), bias.detach()) + prior,
@@ -281,25 +281,8 @@ def fit(config: HeadFitConfig) -> Path:
     return run_dir
 
 
-def _source_classes(source: Path) -> set[str]:
-    """The classes the source model answers: its model card's labels (ONNX) or its checkpoint's classes."""
-    if source.suffix == ".onnx":
-        return set(json.loads((source.parent / "model.json").read_text(encoding="utf-8"))["labels"])
-    import torch
-
-    return set(torch.load(source, map_location="cpu", weights_only=True)["classes"])
-
-
 def _parse_args(argv: list[str] | None) -> HeadFitConfig:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    for field in dataclasses.fields(HeadFitConfig):
-        flag = "--" + field.name.replace("_", "-")
-        if field.type in ("bool", bool):
-            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=field.default)
-        else:
-            kind = {"int": int, "float": float, "str": str}[str(field.type)]
-            parser.add_argument(flag, type=kind, default=field.default, help=f"default {field.default!r}")
-    return HeadFitConfig(**vars(parser.parse_args(argv)))
+    return parse_config(HeadFitConfig, argv, __doc__)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,9 +11,7 @@ the PNG plots (training curves, most confused pairs, hardest validation samples)
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from training.learn import checkpoint, run_folder, runtime, trainset, warm_start
+from training.learn.config_flags import parse_config
 from training.learn.early_stop import EarlyStop
 from training.learn.fresh_rows import FreshRows
 from training.learn.image_warp import WarpConfig
@@ -72,15 +71,7 @@ class TrainConfig:
 
 
 def _parse_args(argv: list[str] | None) -> TrainConfig:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    for field in dataclasses.fields(TrainConfig):
-        flag = "--" + field.name.replace("_", "-")
-        if field.type in ("bool", bool):
-            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=field.default)
-        else:
-            kind = {"int": int, "float": float, "str": str}[str(field.type)]
-            parser.add_argument(flag, type=kind, default=field.default, help=f"default {field.default!r}")
-    return TrainConfig(**vars(parser.parse_args(argv)))
+    return parse_config(TrainConfig, argv, __doc__)
 
 
 def train(config: TrainConfig) -> Path:
@@ -129,7 +120,7 @@ def train(config: TrainConfig) -> Path:
     if warm is not None:
         log.say(warm.describe())
         if process.is_main:  # the export copies it into model.json: which model this one grew from
-            (run_dir / "warm_start.json").write_text(json.dumps(dataclasses.asdict(warm), indent=1) + "\n")
+            warm.save(run_dir)
     log.say(
         f"run {run_dir}: {config.model} ({models.count_parameters(model):,} parameters), {len(data.classes)} "
         f"classes, {len(train_rows):,} training samples, {steps_per_epoch} steps x {config.batch_size} per epoch, "

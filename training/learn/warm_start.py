@@ -19,6 +19,8 @@ row and the source's mean bias (so it neither dominates nor vanishes in the firs
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +40,10 @@ class WarmStart:
     classes_new: int  # classes the source did not know
     layers: int  # conv (+ batch norm) layers and the classifier whose weights came from the source
     source_version: str | None = None  # the source model card's version (ONNX) or run name (.pt): the lineage
+
+    def save(self, run_dir: Path) -> None:
+        """`warm_start.json` in the run folder: the export copies it into model.json (`training.warm_start`)."""
+        (run_dir / "warm_start.json").write_text(json.dumps(dataclasses.asdict(self), indent=1) + "\n")
 
     def describe(self) -> str:
         return (
@@ -63,6 +69,24 @@ def apply(model: torch.nn.Module, classes: list[str], source: Path, images: np.n
     kept = _copy_classifier_rows(model, classes, source_classes, *classifier)
     layers = sum(1 for module in model.modules() if isinstance(module, (nn.Conv2d, nn.Linear)))
     return WarmStart(str(source), kept, len(classes) - kept, layers, version)
+
+
+def source_classes(source: Path) -> list[str]:
+    """The classes a source answers, in its output order: a shipped ONNX file's model card labels, a checkpoint's
+    classes."""
+    if source.suffix == ".onnx":
+        return list(_card(source)["labels"])
+    import torch
+
+    return list(torch.load(source, map_location="cpu", weights_only=True)["classes"])
+
+
+def _card(onnx_path: Path) -> dict[str, Any]:
+    """The model card beside a shipped ONNX file (its labels are there, not in the graph)."""
+    card_path = onnx_path.parent / "model.json"
+    if not card_path.is_file():
+        raise FileNotFoundError(f"{card_path}: the labels of {onnx_path.name} are in its model card")
+    return json.loads(card_path.read_text(encoding="utf-8"))
 
 
 def _convs(model: torch.nn.Module) -> list[tuple[torch.nn.Conv2d, torch.nn.BatchNorm2d]]:
@@ -104,18 +128,13 @@ def _load_checkpoint(model: torch.nn.Module, path: Path) -> tuple[list[str], tup
 
 
 def _load_onnx(model: torch.nn.Module, path: Path, images: np.ndarray) -> tuple[list[str], tuple[Any, Any], str | None]:
-    import json
-
     import onnx
     import torch
     from onnx import numpy_helper
 
     from training.learn.validate import as_input
 
-    card_path = path.parent / "model.json"
-    if not card_path.is_file():
-        raise FileNotFoundError(f"{card_path}: the labels of {path.name} are in its model card")
-    card = json.loads(card_path.read_text(encoding="utf-8"))
+    card = _card(path)
     source_classes = card["labels"]
     graph = onnx.load(str(path)).graph
     tensors = {item.name: torch.from_numpy(numpy_helper.to_array(item).copy()) for item in graph.initializer}

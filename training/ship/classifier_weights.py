@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -31,6 +32,12 @@ class ClassifierInt8:
     max_abs_error: float  # the largest change of one weight
 
 
+def classifier_node(graph: Any) -> Any:
+    """The classifier of an exported graph: its last Gemm (None in a graph without one)."""
+    gemms = [node for node in graph.node if node.op_type == "Gemm"]
+    return gemms[-1] if gemms else None
+
+
 def store_classifier_int8(path: Path, seven_bits: bool = True) -> ClassifierInt8:
     """Rewrite the ONNX file at `path`: the last Gemm's constant weight matrix becomes int8 + per-row scales."""
     import numpy as np
@@ -39,10 +46,9 @@ def store_classifier_int8(path: Path, seven_bits: bool = True) -> ClassifierInt8
 
     model = onnx.load(str(path))
     graph = model.graph
-    gemms = [node for node in graph.node if node.op_type == "Gemm"]
-    if not gemms:
+    gemm = classifier_node(graph)
+    if gemm is None:
         raise ValueError(f"{path} has no Gemm: no classifier to store")
-    gemm = gemms[-1]  # the classifier is the last one
     initializers = {item.name: item for item in graph.initializer}
     name = gemm.input[1]
     if name not in initializers:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from training.ship.classifier_weights import store_classifier_int8
+from training.ship.classifier_weights import classifier_node, store_classifier_int8
 
 
 class QuantizeError(RuntimeError):
@@ -133,10 +133,10 @@ def after_classifier(path: Path) -> list[str]:
     import onnx
 
     graph = onnx.load(str(path)).graph
-    gemms = [node for node in graph.node if node.op_type == "Gemm"]
-    if not gemms:
+    classifier = classifier_node(graph)
+    if classifier is None:
         return []
-    return [node.name for node in graph.node if gemms[-1].output[0] in node.input and node.op_type == "Add"]
+    return [node.name for node in graph.node if classifier.output[0] in node.input and node.op_type == "Add"]
 
 
 def heldout_report(model_dir: Path, data_folder: Path, catalogue: Path) -> dict[str, Any]:

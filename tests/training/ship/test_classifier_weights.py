@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from training.learn import models
-from training.ship.classifier_weights import store_classifier_int8
+from training.ship.classifier_weights import classifier_node, store_classifier_int8
 from training.ship.export import export_onnx, served_model
 
 CLASSES = 600  # enough rows that the weight matrix dominates the file, as with the grown catalogue
@@ -49,12 +49,9 @@ def test_store_classifier_int8_shrinks_the_file_and_keeps_the_ranking(
     assert result.bytes_after < result.bytes_before / 3.5
     assert stored.stat().st_size < size - 0.7 * result.bytes_before  # the float matrix is gone from the file
     # Rounding happened, at most half a step of the row's scale (the largest row bounds every row's step).
-    gemm = [node for node in onnx.load(str(exported)).graph.node if node.op_type == "Gemm"][-1]
-    weight = next(
-        onnx.numpy_helper.to_array(item)
-        for item in onnx.load(str(exported)).graph.initializer
-        if item.name == gemm.input[1]
-    )
+    source = onnx.load(str(exported)).graph
+    name = classifier_node(source).input[1]
+    weight = next(onnx.numpy_helper.to_array(item) for item in source.initializer if item.name == name)
     assert 0 < result.max_abs_error <= np.abs(weight).max() / result.levels / 2 + 1e-7
     assert np.abs(after - before).max() < 2e-3
     assert (after.argmax(axis=1) == before.argmax(axis=1)).all()
