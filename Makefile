@@ -164,10 +164,11 @@ eval-personal-tune: data
 	$(PY) -m training.measure.personal --tune --model models --data $(or $(DATA),data-cache/dataset/heldout/crohme.jsonl.gz)
 
 # Needs wrk (Debian, via system-deps) for the HTTP load; see backend/README.md "Speed".
-bench: system-deps $(VENV)/.test
+bench: system-deps $(VENV)/.test extension
 	$(PY) -m bench.render --crohme $(DATA_ROOT)/crohme2014-isolated/samples.jsonl.gz
 	cd extension && node bench/render.bench.mjs $(abspath $(DATA_ROOT))/crohme2014-isolated/samples.jsonl.gz
 	cd extension && node bench/personal-blend.bench.mjs 1000 192
+	cd extension && node bench/startup.bench.mjs ../dist/build/chrome 20
 	$(PY) -m bench.server --crohme $(DATA_ROOT)/crohme2014-isolated/samples.jsonl.gz
 	$(PY) -m training.measure.bench --onnx models/model.onnx
 

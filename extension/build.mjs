@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipDirectory } from './tools/zip.mjs';
-import { packageWeight } from './src/background/catalogue.js';
+import { decodeAnswers, encodeAnswers } from './src/background/offline-answers.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const BROWSERS = ['chrome', 'firefox'];
@@ -49,59 +49,52 @@ export async function buildUnpacked({ outDir, modelsDir = resolve(HERE, '..', 'm
   mkdirSync(join(outDir, 'ort'));
   for (const file of ORT_FILES) cpSync(join(ortDist, file), join(outDir, 'ort', file));
   mkdirSync(join(outDir, 'model'));
+  const files = offlineFiles(modelsDir);
   cpSync(join(modelsDir, 'model.onnx'), join(outDir, 'model', 'model.onnx'));
-  const card = JSON.parse(readFileSync(join(modelsDir, 'model.json'), 'utf8'));
-  // Without the indentation: the offline recognizer reads the card before its first answer, and the grown
-  // catalogue's 4,807 labels with their typical ink (one number per line in models/) made it 405 KB; 269 KB so.
-  writeFileSync(join(outDir, 'model', 'model.json'), JSON.stringify(card));
-  const offline = offlineCatalogue(JSON.parse(readFileSync(join(modelsDir, 'symbols.json'), 'utf8')), card.labels);
-  writeFileSync(join(outDir, 'model', 'symbols.json'), JSON.stringify(offline));
+  writeFileSync(join(outDir, 'model', 'model.json'), JSON.stringify(files.card));
+  writeFileSync(join(outDir, 'model', 'answers.json'), JSON.stringify(files.answers));
   mkdirSync(join(outDir, 'model/previews'));
-  for (const { preview } of offline.symbols) {
-    if (preview && existsSync(join(modelsDir, preview))) cpSync(join(modelsDir, preview), join(outDir, 'model', preview));
+  for (const path of answerPreviews(files)) {
+    if (existsSync(join(modelsDir, path))) cpSync(join(modelsDir, path), join(outDir, 'model', path));
   }
   return outDir;
 }
 
+// What the offline recognizer reads of model.json (offline-recognizer.js, confidence.js, the personal store's
+// model identity). The rest (training, data, metrics, quantization, what the "not sure" rule was fitted on) is
+// the model's documentation: 22 KB the extension would read before its first answer and never use.
+const RUNTIME_CARD_FIELDS = ['format', 'version', 'sha256', 'labels', 'render', 'input', 'output', 'embedding_output',
+  'embedding_size', 'usage_prior', 'opset', 'uncertainty'];
+
+/** model.json as the extension ships it: the runtime fields only, without `uncertainty.fitted_on`. */
+export function extensionCard(card) {
+  const shipped = Object.fromEntries(RUNTIME_CARD_FIELDS.filter((field) => field in card).map((f) => [f, card[f]]));
+  if (shipped.uncertainty) {
+    const { fitted_on: _documentation, ...rule } = shipped.uncertainty;
+    shipped.uncertainty = rule;
+  }
+  return shipped;
+}
+
 /**
- * The catalogue as the offline recognizer reads it at start-up (issue 22 item 6: the bytes before the first answer
- * stay flat while models/symbols.json grows with every package's symbols and their search names): the members of
- * the model's labels' glyph groups, each command once per mode (the copy `also` lists, where it lists it),
- * with the fields `summary` and `also` read; unicode and preview only for the labels, the answers. The server
- * keeps the full catalogue for search.
+ * The offline recognizer's files from a models folder, as the extension ships them (the tests load these too):
+ * the card and the answers table (src/background/offline-answers.js). The server keeps the full catalogue for
+ * search; the extension's search links to the server.
  */
-export function offlineCatalogue(catalogue, labels) {
-  const byId = new Map(catalogue.symbols.map((symbol) => [symbol.id, symbol]));
-  const answers = new Set(labels);
-  const glyphs = new Set(labels.map((label) => byId.get(label)?.glyph ?? label));
-  const inGroups = catalogue.symbols.filter((symbol) => glyphs.has(symbol.glyph ?? symbol.id));
-  const keyOf = (symbol) => JSON.stringify([symbol.glyph ?? symbol.id, symbol.command, symbol.math, symbol.text]);
-  // The copy `also` lists (the lightest package), put where the command first appears: `also`'s order.
-  const listed = new Map();
-  for (const symbol of inGroups) {
-    const best = listed.get(keyOf(symbol));
-    if (best === undefined || packageWeight(symbol) < packageWeight(best)) listed.set(keyOf(symbol), symbol);
-  }
-  const seen = new Set();
-  const emitted = new Set();
-  const symbols = [];
-  const emit = (symbol) => {
-    if (emitted.has(symbol.id)) return;
-    emitted.add(symbol.id);
-    const { id, command, package: pkg, math, text } = symbol;
-    const entry = { id, command, package: pkg, math, text, glyph: symbol.glyph ?? symbol.id };
-    if (answers.has(id)) Object.assign(entry, { unicode: symbol.unicode, preview: symbol.preview });
-    symbols.push(entry);
+export function offlineFiles(modelsDir) {
+  const card = JSON.parse(readFileSync(join(modelsDir, 'model.json'), 'utf8'));
+  const catalogue = JSON.parse(readFileSync(join(modelsDir, 'symbols.json'), 'utf8'));
+  return {
+    model: readFileSync(join(modelsDir, 'model.onnx')),
+    card: extensionCard(card),
+    answers: encodeAnswers(catalogue, card),
   };
-  for (const symbol of inGroups) {
-    const key = keyOf(symbol);
-    if (!seen.has(key)) {
-      seen.add(key);
-      emit(listed.get(key));
-    }
-    if (answers.has(symbol.id)) emit(symbol); // answers always ship; other copies `also` never lists do not
-  }
-  return { catalogue_version: catalogue.catalogue_version, symbols };
+}
+
+/** The preview files the answers name (paths under the models folder): the labels' previews, nothing else. */
+export function answerPreviews({ card, answers }) {
+  const decoded = decodeAnswers(answers, card);
+  return card.labels.map((_, i) => decoded.entry(i).preview_url?.replace(/^\//, '')).filter(Boolean);
 }
 
 export function directorySize(dir) {

@@ -6,8 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildAll, offlineCatalogue } from '../build.mjs';
+import { buildAll, extensionCard, offlineFiles } from '../build.mjs';
 import { Catalogue, summary } from '../src/background/catalogue.js';
+import { decodeAnswers } from '../src/background/offline-answers.js';
 import { MODELS_DIR } from './support/backend.mjs';
 
 const run = promisify(execFile);
@@ -43,7 +44,7 @@ test('build_makes_both_zips_with_model_ort_and_scripts', { skip }, async () => {
       'ort/ort-wasm-simd-threaded.wasm',
       'model/model.onnx',
       'model/model.json',
-      'model/symbols.json',
+      'model/answers.json',
       'icons/icon-128.png',
     ]) {
       assert.ok(entries.includes(file), `${zip} holds ${file}`);
@@ -57,17 +58,21 @@ test('build_makes_both_zips_with_model_ort_and_scripts', { skip }, async () => {
   }
 });
 
-test('offline_catalogue_answers_as_the_full_catalogue_does', { skip }, () => {
-  // Every label's summary (alternatives included) from the shipped subset equals the one from models/symbols.json.
+test('offline_answers_table_answers_as_the_full_catalogue_does', { skip }, () => {
+  // Every label's answer (alternatives included) from the shipped table equals the one from models/symbols.json,
+  // and the shipped card is the runtime part of model.json.
   const full = JSON.parse(readFileSync(join(MODELS_DIR, 'symbols.json'), 'utf8'));
-  const { labels } = JSON.parse(readFileSync(join(MODELS_DIR, 'model.json'), 'utf8'));
-  const shipped = JSON.parse(readFileSync(join(results[0].unpacked, 'model/symbols.json'), 'utf8'));
-  assert.deepEqual(shipped, offlineCatalogue(full, labels));
-  const [whole, subset] = [new Catalogue(full), new Catalogue(shipped)];
-  for (const label of labels) {
-    assert.deepEqual(summary(subset.byId.get(label), subset), summary(whole.byId.get(label), whole), label);
-  }
-  assert.ok(shipped.symbols.length < full.symbols.length);
+  const card = JSON.parse(readFileSync(join(MODELS_DIR, 'model.json'), 'utf8'));
+  const read = (name) => JSON.parse(readFileSync(join(results[0].unpacked, 'model', name), 'utf8'));
+  const [shippedCard, answers] = [read('model.json'), read('answers.json')];
+  assert.deepEqual(answers, offlineFiles(MODELS_DIR).answers);
+  assert.deepEqual(shippedCard, extensionCard(card));
+  assert.deepEqual(shippedCard.labels, card.labels);
+  assert.deepEqual(shippedCard.uncertainty.typical_ink, card.uncertainty.typical_ink);
+  const whole = new Catalogue(full);
+  const decoded = decodeAnswers(answers, shippedCard);
+  card.labels.forEach((label, i) => assert.deepEqual(decoded.entry(i), summary(whole.byId.get(label), whole), label));
+  assert.ok(!existsSync(join(results[0].unpacked, 'model/symbols.json')), 'the catalogue itself stays on the server');
 });
 
 test('build_manifest_serves_chrome_and_firefox', { skip }, () => {

@@ -20,12 +20,12 @@ function offline() {
   offlineLoad ??= (async () => {
     // No wasmPaths: the bundle build locates ort-wasm-simd-threaded.wasm next to itself, and setting a path
     // would make it import() its glue, which service workers forbid.
-    const [model, card, symbols] = await Promise.all([
+    const [model, card, answers] = await Promise.all([
       fetch(api.runtime.getURL('model/model.onnx')).then((r) => r.arrayBuffer()),
       fetch(api.runtime.getURL('model/model.json')).then((r) => r.json()),
-      fetch(api.runtime.getURL('model/symbols.json')).then((r) => r.json()),
+      fetch(api.runtime.getURL('model/answers.json')).then((r) => r.json()),
     ]);
-    return OfflineRecognizer.create(ort, { model: new Uint8Array(model), card, symbols });
+    return OfflineRecognizer.create(ort, { model: new Uint8Array(model), card, answers });
   })();
   offlineLoad.catch(() => {
     offlineLoad = null; // try again next time instead of caching the failure
