@@ -120,6 +120,11 @@ def load(folder: str | Path) -> TrainSet:
         optional[name] = np.load(path) if path.is_file() else None
         if optional[name] is not None and len(optional[name]) != n:
             raise ValueError(f"{name}.npy must have {n} rows, got {len(optional[name])}")
+    if optional["donor"] is not None and optional["strokes"] is not None:
+        arrays.update(donor=optional["donor"], strokes=optional["strokes"])
+        arrays, meta = _derived_from_own_rows(folder, arrays, meta)
+        optional.update(donor=arrays["donor"], strokes=arrays["strokes"])
+        labels = arrays["labels"].astype(np.int64)
     return TrainSet(
         donor=optional["donor"],
         strokes=optional["strokes"],
@@ -131,6 +136,30 @@ def load(folder: str | Path) -> TrainSet:
         synthetic=arrays["synthetic"].astype(bool),
         meta=meta,
     )
+
+
+def _derived_from_own_rows(
+    folder: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """The set's arrays as they are, or, when its real training rows are not those its derived rows were planned
+    from (a copy with some classes' real rows removed), with the derived rows made again from the real rows left:
+    the copy then trains as if the removed classes never had real drawings (issue 23, item 5). Not written back."""
+    recorded = meta.get("derivation", {}).get("planned_from")
+    if recorded is None:  # built without derivation, or before sets recorded what it was planned from
+        return arrays, meta
+    from training.data.derive import from_set
+
+    if from_set.planned_from(arrays) == recorded:
+        return arrays, meta
+    from backend.render import render_point_arrays
+
+    before = int((arrays["donor"][:, 0] >= 0).sum())
+    rows = int(from_set.real_training_rows(arrays).sum())
+    print(f"{folder}: {rows:,} real training rows, not the {meta['derivation']['real_training_rows']:,} its "
+          f"{before:,} derived rows were planned from: deriving again from them (in memory)", flush=True)  # fmt: skip
+    arrays, meta, derived = from_set.rederived(arrays, meta, render_point_arrays)
+    print(f"{folder}: {len(derived.labels):,} derived rows for {derived.stats['classes']:,} classes", flush=True)
+    return arrays, meta
 
 
 def balanced_weights(labels: npt.NDArray[np.int64], num_classes: int, power: float) -> npt.NDArray[np.float64]:

@@ -7,7 +7,8 @@ letters, the arrow, big operators, relations, brackets; `WITHHELD_CROHME_LABELS`
 validation* drawings, so those classes learn from synthetic samples only, exactly like a class without real data.
 Their real drawings by held-out writers (the fixed test split) then say how well the synthetic data transfers.
 
-Steps: derive the training set without those drawings (`data-cache/transfer/`, same arrays, same test split),
+Steps: derive the training set without those drawings (`data-cache/transfer/`, same arrays, same test split; derived
+rows planned again from the real training rows left, so the withheld classes get them from other classes' drawings),
 train for a fixed wall-clock budget, score the test split with every class competing, write `transfer.json`
 into the run folder and print the table. Beside it, the same drawings scored by a reference model trained
 with their real drawings: the shipped model by default (`--reference models`), or a control run trained on the
@@ -21,6 +22,7 @@ import dataclasses
 import json
 import shutil
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -51,7 +53,8 @@ WITHHELD_CROHME_LABELS: tuple[str, ...] = (
 class TransferConfig:
     # The full training set (`make data`); it is read, never changed.
     data: str = "data-cache/dataset"
-    # Where the derived set goes: the same arrays minus the withheld classes' real train/validation drawings.
+    # Where the derived set goes: the same arrays minus the withheld classes' real train/validation drawings (and
+    # with derived rows planned again without them).
     derived: str = "data-cache/transfer"
     # A fixed amount of work (epochs of the trainer's 50,000 draws), not a wall-clock budget, so that the figure
     # does not depend on how busy the machine is: 6 epochs take about 7 minutes on 2 idle CPU cores.
@@ -93,52 +96,87 @@ def withheld_classes(classes: list[str], catalogue_path: Path) -> dict[str, str]
 
 
 def derive_training_set(source: Path, target: Path, withheld: set[str]) -> dict[str, Any]:
-    """Write `target`: `source` without the real train/validation samples of the `withheld` classes."""
+    """Write `target`: `source` without the real train/validation samples of the `withheld` classes, and with its
+    derived rows made again from the real training rows left (`training.data.derive.from_set`): the withheld
+    classes get derived rows from other classes' real drawings only, as if they never had real drawings."""
+    from backend.render import render_point_arrays
+    from training.data.derive import from_set
     from training.learn import trainset
 
     data = trainset.load(source)
     withheld_index = np.array([i for i, c in enumerate(data.classes) if c in withheld], dtype=np.int64)
     is_withheld = np.isin(data.labels, withheld_index)
     dropped = is_withheld & ~data.synthetic & (data.split != trainset.TEST)
-    # Derived rows made from a withheld class's drawings carry them in another form: they go too. Derived rows *of*
-    # a withheld class from other classes' drawings stay: they are what derivation gives a class without real data.
+    # Derived rows made from a withheld class's drawings carry them in another form: they go too (re-derivation
+    # below replaces every derived row, and the withheld classes' drawings are no longer there to give any).
     from_withheld = (
         np.isin(data.donor, withheld_index).any(axis=1) if data.donor is not None else np.zeros_like(dropped)
     )
     keep = ~(dropped | from_withheld)
-    target.mkdir(parents=True, exist_ok=True)
     names = ["images", "labels", "split", "source", "group", "synthetic"]
     names += [name for name in ("donor", "strokes") if getattr(data, name) is not None]
-    for name in names:
-        array = getattr(data, name)
-        if name == "labels":
-            array = array.astype(np.int32)
-        np.save(target / f"{name}.npy", np.ascontiguousarray(array[keep]))
+    arrays = {name: np.ascontiguousarray(getattr(data, name)[keep]) for name in names}
+    arrays["labels"] = arrays["labels"].astype(np.int32)
+    meta = dict(data.meta)
+    rederived = "planned_from" in meta.get("derivation", {})
+    if rederived:
+        arrays, meta, rows = from_set.rederived(arrays, meta, render_point_arrays)
+        per_class = _derived_per_class(rows, withheld_index, data.classes)
+    else:  # a set built before real rows kept their drawings: its build's derived rows, less those from withheld
+        per_class = _kept_derived_per_class(arrays, withheld_index, data.classes)
+    target.mkdir(parents=True, exist_ok=True)
+    for name, array in arrays.items():
+        np.save(target / f"{name}.npy", array)
     templates = source / TEMPLATES_FILE
     if templates.is_file():  # class indices are unchanged, so fresh synthesis works on the derived set too
         shutil.copyfile(templates, target / TEMPLATES_FILE)
-    meta = dict(data.meta)
     meta["content_hash"] = f"{data.meta.get('content_hash')}-transfer"
+    derived_rows = {class_id: row["rows"] for class_id, row in per_class.items()}
     meta["transfer"] = {
         "withheld_classes": sorted(withheld),
         "dropped_real_drawings": int(dropped.sum()),
         "dropped_derived_rows": int(from_withheld.sum()),
+        "rederived": rederived,
         "rule": "real train/validation drawings of the withheld classes removed, and every derived row made from "
-        "them; test split, synthetic rows and derived rows from other classes kept",
+        "them; derived rows made again from the real training rows left; test split and synthetic rows kept",
+        # Per withheld class, its derived rows (made from classes that are not withheld), by relation kind and
+        # donor: the figure is reported apart for the classes derivation reaches and those it does not.
+        "derived_of_withheld": per_class,
+        "derived_rows_of_withheld": derived_rows,
     }
-    # Per withheld class, the derived rows it keeps (made from classes that are not withheld): the figure is
-    # reported apart for the classes derivation reaches and those it does not.
-    kept_derived = keep & (data.donor[:, 0] >= 0) if data.donor is not None else np.zeros_like(keep)
-    per_class = np.bincount(data.labels[kept_derived], minlength=len(data.classes))
-    derived_rows = {data.classes[i]: int(per_class[i]) for i in withheld_index.tolist()}
-    meta["transfer"]["derived_rows_of_withheld"] = derived_rows
     (target / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
     return {
         "dropped": int(dropped.sum()),
         "dropped_derived": int(from_withheld.sum()),
-        "kept": int(keep.sum()),
+        "kept": int(len(arrays["labels"])),
+        "rederived": rederived,
         "derived_rows_of_withheld": derived_rows,
+        "derived_of_withheld": per_class,
     }
+
+
+def _derived_per_class(rows: Any, withheld_index: npt.NDArray[np.int64], classes: list[str]) -> dict[str, Any]:
+    """Per withheld class: its derived rows, how many per relation kind, and their donor classes."""
+    out = {}
+    for index in withheld_index.tolist():
+        own = np.flatnonzero(rows.labels == index)
+        kinds = Counter(rows.kinds[i] for i in own.tolist())
+        donors = sorted({classes[d] for d in rows.donors[own].ravel().tolist() if d >= 0})
+        out[classes[index]] = {"rows": len(own), "kinds": dict(sorted(kinds.items())), "donors": donors}
+    return out
+
+
+def _kept_derived_per_class(
+    arrays: dict[str, np.ndarray], withheld_index: npt.NDArray[np.int64], classes: list[str]
+) -> dict[str, Any]:
+    """The same for a set whose rows record no relation kind (built before re-derivation): rows and donors."""
+    derived = arrays["donor"][:, 0] >= 0 if "donor" in arrays else np.zeros(len(arrays["labels"]), dtype=bool)
+    out = {}
+    for index in withheld_index.tolist():
+        own = derived & (arrays["labels"] == index)
+        donors = sorted({classes[d] for d in arrays["donor"][own].ravel().tolist() if d >= 0}) if own.any() else []
+        out[classes[index]] = {"rows": int(own.sum()), "kinds": {}, "donors": donors}
+    return out
 
 
 def checkpoint_scores(
@@ -225,6 +263,7 @@ def run(config: TransferConfig) -> dict[str, Any]:
     derivation = derive_training_set(source, derived, set(withheld))
     name = config.name or f"transfer-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}"
     print(f"withheld {len(withheld)} classes: dropped {derivation['dropped']:,} real drawings -> {derived}", flush=True)
+    print(reach_line(derivation["derived_of_withheld"]), flush=True)
     if config.rescore:
         run_dir = Path(config.rescore)
     else:
@@ -273,6 +312,16 @@ def run(config: TransferConfig) -> dict[str, Any]:
     print_report(result)
     print(f"written: {run_dir / 'transfer.json'}")
     return result
+
+
+def reach_line(derived_of_withheld: dict[str, Any]) -> str:
+    """How many withheld classes derivation reaches, and by which relation kinds (classes per kind)."""
+    reached = [row for row in derived_of_withheld.values() if row["rows"]]
+    kinds = Counter(kind for row in reached for kind in row["kinds"])
+    by_kind = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())) or "none"
+    rows = sum(row["rows"] for row in reached)
+    total = len(derived_of_withheld)
+    return f"derived rows reach {len(reached)} of {total} withheld classes ({rows:,} rows; classes by kind: {by_kind})"
 
 
 def _pick(values: list[str], mask: npt.NDArray[np.bool_]) -> list[str]:

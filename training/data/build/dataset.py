@@ -25,8 +25,9 @@ from training.data.build.sources import SOURCE_ORDER, TEMPLATE_ONLY_SOURCES, Sou
 from training.data.build.splits import TEST, TRAIN, SplitRule
 from training.data.build.summary import class_count_rows, print_summary, summary_line
 from training.data.build.synthetic import SynthesisResult, SynthesisSettings, synthesise_job
+from training.data.derive import from_set, packed
 from training.data.derive import rows as derived
-from training.data.derive.plan import DeriveConfig
+from training.data.derive.plan import DONOR_SLOTS, DeriveConfig
 from training.data.labels import Catalogue, LabelMap, hint_for
 from training.data.synth import GlyphPictures, HandVariation
 from training.data.synth.template_store import FILE_NAME as TEMPLATES_FILE
@@ -44,7 +45,8 @@ class RealSamples:
     groups: list[int] = dataclasses.field(default_factory=list)
     group_ids: dict[str, int] = dataclasses.field(default_factory=dict)
     unmapped: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)  # source -> label -> why
-    donors: derived.DonorPool | None = None  # training-split drawings kept for derived rows (None: no derivation)
+    # Per row, the packed drawing (training split) or None: the donors of derived rows, kept in the set itself.
+    strokes: list[np.ndarray | None] = dataclasses.field(default_factory=list)
 
 
 def build(config: DataConfig) -> dict[str, Any]:
@@ -98,14 +100,12 @@ def build(config: DataConfig) -> dict[str, Any]:
         for index, glyph in enumerate(classes)
     ]
     real = RealSamples(unmapped=hershey.unmapped)
-    if config.derived_per_class > 0:
-        real.donors = derived.DonorPool(config.seed)
     synthetic_results = _run_synthesis(
         jobs, config, lambda: _read_real(streams, label_map, classes, rule, real, staging)
     )
 
     arrays = _assemble(real, synthetic_results)
-    derivation = _derive(config, catalogue, classes, real, arrays)
+    derivation = _derive(config, classes, arrays)
     if derivation is not None:
         arrays = derived.appended(arrays, derivation[0], derivation[1], SOURCE_ORDER.index("derived"),
                                   int(arrays["group"].max()) + 1 if len(arrays["group"]) else 0)  # fmt: skip
@@ -136,6 +136,10 @@ def build(config: DataConfig) -> dict[str, Any]:
         "reports": {name: report.as_dict() for name, report in reports.items()},
         "unmapped": real.unmapped,
     }
+    if derivation is not None:
+        meta["derivation"] = from_set.record(
+            derivation[0], arrays, config.resolve(config.catalogue), config.resolve(config.relations), derivation[2]
+        )
     (staging / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
     shutil.rmtree(output, ignore_errors=True)
     staging.rename(output)
@@ -146,19 +150,17 @@ def build(config: DataConfig) -> dict[str, Any]:
 
 
 def _derive(
-    config: DataConfig, catalogue: Catalogue, classes: list[str], real: RealSamples, arrays: dict[str, np.ndarray]
-) -> tuple[derived.DerivedRows, np.ndarray] | None:
-    """The derived rows of the build (training.data.derive) and their images, or None when derivation is off."""
-    if real.donors is None:
+    config: DataConfig, classes: list[str], arrays: dict[str, np.ndarray]
+) -> tuple[derived.DerivedRows, np.ndarray, DeriveConfig] | None:
+    """The derived rows of the build and their images, or None when derivation is off: made from the assembled
+    set's own real training rows, exactly as a re-derivation of the written set would make them."""
+    if config.derived_per_class <= 0:
         return None
-    class_index = {glyph: index for index, glyph in enumerate(classes)}
-    is_real_train = ~arrays["synthetic"] & (arrays["split"] == TRAIN)
-    real_train = np.bincount(arrays["labels"][is_real_train], minlength=len(classes))
-    rows = derived.derived_rows(
-        config.resolve(config.relations), classes, class_index, catalogue.by_command, real.donors, real_train,
-        DeriveConfig(per_class=config.derived_per_class, seed=config.seed),
-    )  # fmt: skip
-    return rows, derived.render_rows(rows, config.seed, render_point_arrays)
+    settings = DeriveConfig(per_class=config.derived_per_class, seed=config.seed)
+    rows = from_set.derive_from_set(
+        arrays, classes, config.resolve(config.catalogue), config.resolve(config.relations), settings, config.progress
+    )
+    return rows, derived.render_rows(rows, config.seed, render_point_arrays, progress=config.progress), settings
 
 
 @dataclasses.dataclass
@@ -264,8 +266,8 @@ def _read_real(
                 real.splits.append(split)
                 real.sources.append(source_index)
                 real.groups.append(real.group_ids.setdefault(f"{stream.name}|{record.group}", len(real.group_ids)))
-                if split == TRAIN and real.donors is not None:  # donors of derived rows: training drawings only
-                    real.donors.add(class_index[resolution.glyph], record.strokes)
+                # Donors of derived rows are training drawings only: validation and test drawings are never stored.
+                real.strokes.append(packed.pack(record.strokes) if split == TRAIN else None)
                 if split == TEST:
                     if stream.name not in heldout:
                         heldout[stream.name] = _open_heldout(staging / "heldout" / f"{stream.name}.jsonl.gz")
@@ -289,7 +291,13 @@ def _assemble(real: RealSamples, results: list[SynthesisResult]) -> dict[str, np
     ).astype(np.uint8)
     labels = np.concatenate([np.array(real.labels, dtype=np.int32), *synthetic_labels]).astype(np.int32)
     n_synthetic = len(labels) - n_real
+    strokes = packed.empty_rows(len(labels))
+    for row, drawing in enumerate(real.strokes):
+        if drawing is not None:
+            strokes[row] = drawing
     return {
+        "strokes": strokes,
+        "donor": np.full((len(labels), DONOR_SLOTS), -1, np.int32),  # derived rows, appended later, fill theirs
         "images": images,
         "labels": labels,
         "split": np.concatenate([np.array(real.splits, np.uint8), np.zeros(n_synthetic, np.uint8)]),

@@ -41,11 +41,16 @@ def draw_rows(
     epoch: int,
     render: Callable[[Sequence[npt.NDArray[np.float64]]], npt.NDArray[np.uint8]],
     config: HandVariation = LIGHT,
+    progress: bool = False,
 ) -> npt.NDArray[np.uint8]:
-    """One image per packed row (rows without a drawing stay blank)."""
+    """One image per packed row (rows without a drawing stay blank); `progress` shows a bar when it takes more than
+    a few seconds (the build's and a re-derivation's tens of thousands of rows)."""
+    from tqdm import tqdm
+
     rng = np.random.default_rng([seed, 0xDE21, epoch])
     images = None
-    for index, row in enumerate(rows):
+    shown = tqdm(rows, desc="derived drawings", unit="row", disable=not progress, delay=3, leave=False)
+    for index, row in enumerate(shown):
         strokes = packed.unpack(row)
         image = render(vary_hand(strokes, rng, config)) if strokes else None
         if images is None:

@@ -1,7 +1,8 @@
 """A drawing's strokes as one fixed-size row of a set's `strokes.npy` (uint8 [N, POINTS, 2], contracts.md section 2).
 
-A derived row must carry what redraws it in the set itself, row-aligned, so that removing rows from a copy of the
-set removes their drawings too (no side file to forget). Points are the drawing scaled to its box, longer side
+A derived row carries what redraws it, and a real training row the drawing derived rows are made from, in the set
+itself, row-aligned, so that removing rows from a copy of the set removes their drawings too (no side file to
+forget). Points are the drawing scaled to its box, longer side
 `SCALE`, centred; `GAP` (255, 255) ends a stroke and pads the row. The drawing is resampled along its length to
 fit: POINTS is enough for three composed drawings (a real `<` over a real `=` needs about 40 points to render
 the same 32x32 picture), and the renderer only ever sees it at 32x32.
@@ -23,7 +24,7 @@ Strokes = list[npt.NDArray[np.float64]]
 
 
 def empty_rows(count: int) -> npt.NDArray[np.uint8]:
-    """Rows that hold no drawing (real and synthetic rows of a set)."""
+    """Rows that hold no drawing (synthetic rows, and real rows outside the training split)."""
     return np.full((count, POINTS, 2), GAP, dtype=np.uint8)
 
 
@@ -59,18 +60,12 @@ def pack(strokes: Sequence[npt.NDArray[np.float64]]) -> npt.NDArray[np.uint8]:
 
 def unpack(row: npt.NDArray[np.uint8]) -> Strokes:
     """The strokes of a row (float64 [n, 2] each, y down); [] for a row without a drawing."""
-    is_gap = row[:, 0] == GAP
-    strokes, current = [], []
-    for point, gap in zip(row.astype(np.float64), is_gap.tolist(), strict=True):
-        if gap:
-            if current:
-                strokes.append(np.array(current))
-                current = []
-        else:
-            current.append(point)
-    if current:
-        strokes.append(np.array(current))
-    return strokes
+    inked = np.flatnonzero(row[:, 0] != GAP)
+    if not len(inked):
+        return []
+    points = row.astype(np.float64)
+    runs = np.split(inked, np.flatnonzero(np.diff(inked) > 1) + 1)  # a GAP between two points ends a stroke
+    return [points[run] for run in runs]
 
 
 def holds_drawing(rows: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:

@@ -173,14 +173,21 @@ def _resolved(row: dict[str, Any], class_index: dict[str, int]) -> dict[str, Any
     return resolved
 
 
-def derive(plan: Plan, class_ids: Sequence[str], real_train_counts: npt.NDArray[np.int64]) -> DerivedRows:
-    """Every derived row of the build: per target class, relations in turn until `per_class` rows are made."""
+def derive(
+    plan: Plan, class_ids: Sequence[str], real_train_counts: npt.NDArray[np.int64], progress: bool = False
+) -> DerivedRows:
+    """Every derived row of the build: per target class, relations in turn until `per_class` rows are made;
+    `progress` shows a bar when it takes more than a few seconds."""
+    from tqdm import tqdm
+
     config = plan.config
     strokes_rows: list[npt.NDArray[np.uint8]] = []
     labels: list[int] = []
     donors: list[list[int]] = []
     kinds: list[str] = []
-    for target in sorted(plan.by_target):
+    targets = tqdm(sorted(plan.by_target), desc="derived classes", unit="class", disable=not progress, delay=3,
+                   leave=False)  # fmt: skip
+    for target in targets:
         rows = [r for r in plan.by_target[target] if plan.drawable(r)]
         if real_train_counts[target] >= config.self_below:
             rows = [r for r in rows if r["kind"] != "self"]

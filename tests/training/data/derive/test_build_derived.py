@@ -9,33 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.training.data.test_data_build import FIXTURES, fixture_config
-from training.data.build import build
+from tests.training.data.derive.derived_build import build_with_derivation
 from training.data.build.splits import TRAIN
 from training.data.derive import packed
-from training.data.labels import Catalogue
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, str]:
-    """A build whose relation table turns every fixture class into every other (rotate 90)."""
-    folder = tmp_path_factory.mktemp("derived")
-    classes = Catalogue.load(FIXTURES / "symbols.json").glyph_classes()
-    quarter = [[0.0, 1.0], [-1.0, 0.0]]
-    rows = [
-        {"kind": "rotate", "target": target, "sources": [source], "transform": "rotate 90", "score": 0.99,
-         "matrix": quarter, "target_aspect": 1.0}
-        for source in classes for target in classes if source != target
-    ]  # fmt: skip
-    (folder / "relations.json").write_text(json.dumps({"relations": rows}))
-    config = fixture_config(folder / "dataset", derived_per_class=3, relations=folder / "relations.json")
-    import contextlib
-    import io
-
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        summary = build(config)
-    return folder / "dataset", summary, printed.getvalue()
+    return build_with_derivation(tmp_path_factory.mktemp("derived"))
 
 
 def test_build_appends_derived_rows_with_their_donors_and_drawings(built: tuple[Path, dict, str]) -> None:
@@ -51,7 +32,9 @@ def test_build_appends_derived_rows_with_their_donors_and_drawings(built: tuple[
     # Derived rows: training split, not real, a donor, a drawing; every other row: neither.
     assert (arrays["split"][derived] == TRAIN).all() and arrays["synthetic"][derived].all()
     assert (arrays["donor"][derived, 0] >= 0).all() and (arrays["donor"][~derived] == -1).all()
-    assert packed.holds_drawing(strokes[derived]).all() and not packed.holds_drawing(strokes[~derived]).any()
+    real_train_rows = ~arrays["synthetic"] & (arrays["split"] == TRAIN)
+    assert packed.holds_drawing(strokes[derived | real_train_rows]).all()
+    assert not packed.holds_drawing(strokes[~(derived | real_train_rows)]).any()
     # Donors are classes with real training drawings, never the row's own class (every relation here is a turn).
     real_train = set(arrays["labels"][~arrays["synthetic"] & (arrays["split"] == TRAIN)].tolist())
     assert set(arrays["donor"][derived, 0].tolist()) <= real_train
