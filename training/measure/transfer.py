@@ -123,6 +123,8 @@ def derive_training_set(source: Path, target: Path, withheld: set[str]) -> dict[
         arrays, meta, rows = from_set.rederived(arrays, meta, render_point_arrays)
         per_class = _derived_per_class(rows, withheld_index, data.classes)
     else:  # a set built before real rows kept their drawings: its build's derived rows, less those from withheld
+        print(f"{source} holds no drawings of its real rows (built before layout 2): derived rows as built, not "
+              "planned again after withholding; `make data` rebuilds it", flush=True)  # fmt: skip
         per_class = _kept_derived_per_class(arrays, withheld_index, data.classes)
     target.mkdir(parents=True, exist_ok=True)
     for name, array in arrays.items():

@@ -79,10 +79,13 @@ def test_build_stores_drawings_of_real_training_rows_only(built: tuple[Path, dic
     """Derivation's donors live in the set itself (issue 23, item 5): every real training row carries its own
     drawing, packed; validation, test and synthetic rows carry none (their drawings never become donors)."""
     from backend.render import render_point_arrays
+    from training.data.build.dataset import SET_LAYOUT
     from training.data.derive import packed
 
     output, _ = built
     arrays = load(output)
+    # The layout is in meta.json and the content hash: a set cached before it has no drawings and is rebuilt.
+    assert json.loads((output / "meta.json").read_text())["layout"] == SET_LAYOUT == 2
     strokes = np.load(output / packed.FILE_NAME)
     assert strokes.shape == (len(arrays["labels"]), packed.POINTS, 2) and strokes.dtype == np.uint8
     real_train = ~arrays["synthetic"] & (arrays["split"] == TRAIN)

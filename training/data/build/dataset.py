@@ -34,6 +34,9 @@ from training.data.synth.template_store import FILE_NAME as TEMPLATES_FILE
 from training.data.synth.template_store import save_templates
 
 ARRAY_NAMES = ("images", "labels", "split", "source", "group", "synthetic")
+# What the arrays hold, in meta.json and the content hash. 2: real training rows keep their drawings in strokes.npy
+# and derivation reads them there (training/data/derive/from_set.py).
+SET_LAYOUT = 2
 
 
 @dataclasses.dataclass
@@ -66,6 +69,9 @@ def build(config: DataConfig) -> dict[str, Any]:
         if key not in ("force", "progress", "workers", "output", "data_root")
     }
     settings["augment"] = dataclasses.asdict(augment_config)
+    # What a set's arrays hold, not only what they are made from: a set cached before real training rows kept
+    # their drawings in strokes.npy cannot be derived again after withholding (issue 23 item 5), so it is rebuilt.
+    settings["layout"] = SET_LAYOUT
     settings["fonts"] = [Path(f).name for f in fonts]
     if config.detexify_dsn:
         settings["live_database_read_at"] = time.time()  # a live database has no content hash: always rebuild
@@ -126,6 +132,7 @@ def build(config: DataConfig) -> dict[str, Any]:
     (staging / "class_counts.tsv").write_text("\n".join("\t".join(map(str, row)) for row in rows) + "\n")
     meta = {
         "format": 1,
+        "layout": SET_LAYOUT,
         "classes": classes,
         "sources": list(SOURCE_ORDER),
         "summary": summary,
