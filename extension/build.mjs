@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipDirectory } from './tools/zip.mjs';
-import { decodeAnswers, encodeAnswers } from './src/background/offline-answers.js';
+import { encodeAnswers, OfflineAnswers } from './src/background/offline-answers.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const BROWSERS = ['chrome', 'firefox'];
@@ -93,7 +93,7 @@ export function offlineFiles(modelsDir) {
 
 /** The preview files the answers name (paths under the models folder): the labels' previews, nothing else. */
 export function answerPreviews({ card, answers }) {
-  const decoded = decodeAnswers(answers, card);
+  const decoded = new OfflineAnswers(answers, card);
   return card.labels.map((_, i) => decoded.entry(i).preview_url?.replace(/^\//, '')).filter(Boolean);
 }
 

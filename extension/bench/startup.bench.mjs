@@ -19,10 +19,9 @@ async function once(folder) {
   const { OfflineRecognizer } = await import(join(HERE, '../src/background/offline-recognizer.js'));
   const loaded = performance.now();
   const read = (name) => readFileSync(join(folder, 'model', name));
-  const model = read('model.onnx');
-  const card = JSON.parse(read('model.json'));
-  const files = { model, card };
-  let bytes = model.length + read('model.json').length;
+  const [model, rawCard] = [read('model.onnx'), read('model.json')];
+  const files = { model, card: JSON.parse(rawCard) };
+  let bytes = model.length + rawCard.length;
   for (const table of TABLES) {
     if (!existsSync(join(folder, 'model', table))) continue;
     const raw = read(table);

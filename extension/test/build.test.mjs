@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildAll, extensionCard, offlineFiles } from '../build.mjs';
 import { Catalogue, summary } from '../src/background/catalogue.js';
-import { decodeAnswers } from '../src/background/offline-answers.js';
+import { OfflineAnswers } from '../src/background/offline-answers.js';
 import { MODELS_DIR } from './support/backend.mjs';
 
 const run = promisify(execFile);
@@ -70,7 +70,7 @@ test('offline_answers_table_answers_as_the_full_catalogue_does', { skip }, () =>
   assert.deepEqual(shippedCard.labels, card.labels);
   assert.deepEqual(shippedCard.uncertainty.typical_ink, card.uncertainty.typical_ink);
   const whole = new Catalogue(full);
-  const decoded = decodeAnswers(answers, shippedCard);
+  const decoded = new OfflineAnswers(answers, shippedCard);
   card.labels.forEach((label, i) => assert.deepEqual(decoded.entry(i), summary(whole.byId.get(label), whole), label));
   assert.ok(!existsSync(join(results[0].unpacked, 'model/symbols.json')), 'the catalogue itself stays on the server');
 });

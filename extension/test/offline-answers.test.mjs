@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Catalogue, summary } from '../src/background/catalogue.js';
-import { commandFromId, decodeAnswers, encodeAnswers, previewUrlOf } from '../src/background/offline-answers.js';
+import { commandFromId, encodeAnswers, OfflineAnswers, previewUrlOf } from '../src/background/offline-answers.js';
 import { md5Hex } from '../src/background/md5.js';
 
 const glyph = 'latex2e-OT1-_epsilon';
@@ -36,10 +36,10 @@ test('md5Hex_equals_node_crypto_on_ids_and_block_edges', () => {
   }
 });
 
-test('decodeAnswers_gives_back_every_labels_summary', () => {
+test('OfflineAnswers_gives_back_every_labels_summary', () => {
   const table = encodeAnswers(CATALOGUE, CARD);
   const full = new Catalogue(CATALOGUE);
-  const answers = decodeAnswers(JSON.parse(JSON.stringify(table)), CARD);
+  const answers = new OfflineAnswers(JSON.parse(JSON.stringify(table)), CARD);
   const entries = CARD.labels.map((_, i) => answers.entry(i));
   const { glyphOfLabel } = answers;
   assert.deepEqual(entries, CARD.labels.map((label) => summary(full.byId.get(label), full)));
@@ -56,11 +56,11 @@ test('decodeAnswers_gives_back_every_labels_summary', () => {
   assert.deepEqual(table.others[1], ['unicode-math-TU-_mupepsilon', 2, 0, '\\mupvarepsilon']);
 });
 
-test('decodeAnswers_refuses_a_table_of_another_model_or_format', () => {
+test('OfflineAnswers_refuses_a_table_of_another_model_or_format', () => {
   const table = encodeAnswers(CATALOGUE, CARD);
-  assert.throws(() => decodeAnswers(table, { ...CARD, sha256: 'other' }), /another model/);
-  assert.throws(() => decodeAnswers(table, { ...CARD, labels: CARD.labels.slice(1) }), /4 answers for 3 model labels/);
-  assert.throws(() => decodeAnswers({ ...table, version: 2 }, CARD), /format texsketch-offline-answers version 2/);
+  assert.throws(() => new OfflineAnswers(table, { ...CARD, sha256: 'other' }), /another model/);
+  assert.throws(() => new OfflineAnswers(table, { ...CARD, labels: CARD.labels.slice(1) }), /4 answers for 3 model labels/);
+  assert.throws(() => new OfflineAnswers({ ...table, version: 2 }, CARD), /format texsketch-offline-answers version 2/);
 });
 
 test('encodeAnswers_refuses_a_label_the_catalogue_lacks', () => {

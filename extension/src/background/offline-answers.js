@@ -46,10 +46,14 @@ export function encodeAnswers(catalogue, card) {
   };
   const others = [];
   const otherIndex = new Map();
-  const answers = card.labels.map((label) => {
+  const expected = card.labels.map((label) => {
     const symbol = full.byId.get(label);
     if (!symbol) throw new Error(`model label ${label} is not in symbols.json`);
-    const answer = summary(symbol, full);
+    return summary(symbol, full);
+  });
+  const answers = card.labels.map((label, i) => {
+    const symbol = full.byId.get(label);
+    const answer = expected[i];
     const alternatives = answer.alternatives.map((alternative) => {
       const key = JSON.stringify(alternative);
       if (!otherIndex.has(key)) {
@@ -78,10 +82,11 @@ export function encodeAnswers(catalogue, card) {
     answers,
     others,
   };
-  const decoded = decodeAnswers(table, card);
+  const decoded = new OfflineAnswers(table, card);
   card.labels.forEach((label, i) => {
-    const expected = JSON.stringify(summary(full.byId.get(label), full));
-    if (JSON.stringify(decoded.entry(i)) !== expected) throw new Error(`answers table: ${label} does not decode back`);
+    if (JSON.stringify(decoded.entry(i)) !== JSON.stringify(expected[i])) {
+      throw new Error(`answers table: ${label} does not decode back`);
+    }
   });
   return table;
 }
@@ -127,8 +132,4 @@ export class OfflineAnswers {
   #brief(id, pkg, mode, command) {
     return { id, command: command ?? commandFromId(id), package: this.table.packages[pkg], mode: MODES[mode] };
   }
-}
-
-export function decodeAnswers(table, card) {
-  return new OfflineAnswers(table, card);
 }

@@ -2,7 +2,7 @@
 // script: Overleaf's CSP forbids wasm compilation there). Same renderer (src/render.js, the golden-vector port
 // of backend/render.py), same model, same ranking as the server, so the answers match.
 import { MAX_COUNT, renderCounts, SIZE } from '../render.js';
-import { decodeAnswers } from './offline-answers.js';
+import { OfflineAnswers } from './offline-answers.js';
 import { UncertaintyRule, uncalibrated } from './confidence.js';
 import { topDistinct } from './ranking.js';
 
@@ -28,7 +28,7 @@ export class OfflineRecognizer {
     this.embeddingName = card.embedding_output ?? null;
     if (!Array.isArray(card.labels) || card.labels.length === 0) throw new Error('model.json: no labels');
     // Each label's /predict entry (score aside), decoded when first answered; a table of another model throws.
-    this.answers = decodeAnswers(answers, card);
+    this.answers = new OfflineAnswers(answers, card);
     this.model = { version: card.version ?? null, sha256: card.sha256 ?? null };
     // The server's "not sure" rule with the same fitted numbers (backend/confidence.py); none before calibration.
     this.uncertainty = card.uncertainty ? new UncertaintyRule(card.uncertainty) : null;
