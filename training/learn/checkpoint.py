@@ -26,6 +26,14 @@ class Resumed:
     stale: int = 0
 
 
+def described_model(
+    model_name: str, classes: list[str], config: dict[str, Any], model: torch.nn.Module, history: list, epoch: int
+) -> dict[str, Any]:
+    """What best.pt keeps (BEST_KEYS): the weights and what describes them. A trainer's last.pt adds its own state."""
+    return {"format": FORMAT, "model_name": model_name, "classes": classes, "config": config,
+            "model": model.state_dict(), "history": history, "epoch": epoch}  # fmt: skip
+
+
 def save(path: Path, state: dict[str, Any]) -> None:
     import torch
 

@@ -266,15 +266,9 @@ def fit(config: HeadFitConfig) -> Path:
     (run_dir / "head_fit.json").write_text(
         json.dumps({"new_classes": int(new.sum()), **dataclasses.asdict(choice)}, indent=1) + "\n"
     )
-    state = {
-        "format": checkpoint.FORMAT,
-        "model_name": config.model,
-        "classes": data.classes,
-        "config": dataclasses.asdict(config),
-        "model": model.state_dict(),
-        "history": history,
-        "epoch": len(history) - 1,
-    }
+    state = checkpoint.described_model(
+        config.model, data.classes, dataclasses.asdict(config), model, history, len(history) - 1
+    )
     checkpoint.save(run_dir / "best.pt", state)
     (run_dir / "history.json").write_text(json.dumps(history, indent=1) + "\n")
     finish(run_dir, data, config, torch.device("cpu"), None, step * config.batch_size, fit_seconds)

@@ -203,14 +203,10 @@ def train(config: TrainConfig) -> Path:
         log.epoch(history, model, improved)
         if process.is_main:
             state = {
-                "format": checkpoint.FORMAT,
-                "model_name": config.model,
-                "classes": data.classes,
-                "config": dataclasses.asdict(config),
-                "model": model.state_dict(),
+                **checkpoint.described_model(
+                    config.model, data.classes, dataclasses.asdict(config), model, history, epoch
+                ),
                 "optimizer": optimizer.state_dict(),
-                "history": history,
-                "epoch": epoch,
                 "step": step,
                 "elapsed_s": history[-1]["elapsed_s"],
                 **stop.state(),

@@ -46,7 +46,7 @@ def extend(dataset: Path, output: Path, catalogue: Path, derive: DeriveConfig, r
     if (arrays["donor"][:, 0] >= 0).any():
         raise ValueError(f"{dataset} already holds derived rows")
     meta["derivation"] = {"catalogue": str(catalogue), "relations": str(relations), "config": dict(derive.__dict__)}
-    out, meta, _ = from_set.rederived(arrays, meta, render_point_arrays)
+    out, meta, rows = from_set.rederived(arrays, meta, render_point_arrays)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     for name, array in out.items():
@@ -59,10 +59,9 @@ def extend(dataset: Path, output: Path, catalogue: Path, derive: DeriveConfig, r
     (staging / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
     shutil.rmtree(output, ignore_errors=True)
     staging.rename(output)
-    stats = {k: v for k, v in meta["derivation"].items() if k in ("rows", "classes", "classes_without_real", "by_kind")}
-    print_derivation(stats)
+    print_derivation(rows.stats)
     return {"output": str(output), "samples": int(len(out["labels"])), "seconds": round(time.monotonic() - started, 1),
-            **stats}  # fmt: skip
+            **rows.stats}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:
